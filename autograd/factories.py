@@ -1,0 +1,70 @@
+"""Tensors made from nothing: constants, ranges and random draws."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .random import default_generator
+from .tensor import Tensor, _shape_arg, get_default_dtype
+
+
+def _make(array: np.ndarray, requires_grad: bool, name: str | None = None) -> Tensor:
+    out = Tensor.__new__(Tensor)
+    out.data = array
+    if requires_grad:
+        out.requires_grad_(True)
+    if name is not None:
+        out.name = name
+    return out
+
+
+def _dtype(dtype) -> np.dtype:
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: zeros(2, 3) or zeros((2, 3))."""
+    return _make(np.zeros(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _make(np.ones(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of one value everywhere."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return _make(np.full(shape, fill_value, dtype=_dtype(dtype)), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Zeros with t's shape (and dtype, unless given)."""
+    return _make(np.zeros(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else dtype), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Ones with t's shape (and dtype, unless given)."""
+    return _make(np.ones(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else dtype), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """start, start+step, ... up to (not including) stop; int64 for ints, else the default float."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        dtype = np.int64 if integral else get_default_dtype()
+    return _make(np.arange(start, stop, step, dtype=dtype), requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Draws from the standard normal distribution (seeded by manual_seed)."""
+    draws = default_generator().standard_normal(_shape_arg(shape))
+    return _make(draws.astype(_dtype(dtype)), requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Draws uniform in [0, 1) (seeded by manual_seed)."""
+    draws = default_generator().random(_shape_arg(shape))
+    return _make(draws.astype(_dtype(dtype)), requires_grad)

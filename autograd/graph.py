@@ -1,0 +1,263 @@
+"""Recording the graph: grad mode, naming scopes, and the `primitive` decorator.
+
+A primitive is declared once: its forward on NumPy arrays, and beside it one
+vector-Jacobian product (VJP) per argument, written with Tensor ops. Because
+VJPs are Tensor ops, running them with recording on differentiates them too:
+higher-order gradients need no extra code.
+
+Whether an op records its node is decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from typing import Callable
+
+from .tensor import Tensor, default_float_array
+
+# Module state read on every op; plain globals are the cheapest thing to read.
+_grad_enabled = True
+_scope: tuple[str, ...] = ()
+_anomaly = False
+_anomaly_hook: Callable | None = None  # set by anomaly mode: checks an op's output
+
+
+class Op:
+    """A primitive: `forward` on arrays, and `vjps[i](g, out, *args)` for argument i."""
+
+    __slots__ = ("name", "forward", "vjps")
+
+    def __init__(self, name: str, forward: Callable, vjps):
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+REGISTRY: dict[str, Op] = {}
+"""Every primitive by name; tests iterate it so that no op escapes its gradient check."""
+
+
+class every:
+    """VJPs for a variadic op: `every(fn)[i]` is `fn(i, g, out, *args)`."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __getitem__(self, i: int) -> Callable:
+        return functools.partial(self.fn, i)
+
+
+def _node(data, op: Op, inputs: tuple) -> Tensor:
+    """A recorded output: a Tensor that remembers the op and the inputs that made it."""
+    out = Tensor.__new__(Tensor)
+    out.data = data
+    out.requires_grad = True
+    out._op = op
+    out._inputs = inputs
+    if _scope:
+        out._scope = _scope
+    if _anomaly:
+        _anomaly_hook(out)
+    return out
+
+
+def _constant(data) -> Tensor:
+    out = Tensor.__new__(Tensor)
+    out.data = data
+    return out
+
+
+def _failed(name: str, error: Exception, *args) -> Exception:
+    """Re-raise NumPy's error with the op's name and the shapes it was given."""
+    shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
+    return type(error)(f"{name}: {error} (input shapes: {shapes})")
+
+
+def primitive(*vjps, name: str | None = None, arity: int = 1):
+    """Declare a differentiable op: `forward` on arrays, `vjps[i]` for its i-th argument.
+
+    `arity` says how many leading arguments may be Tensors (1 or 2); the rest are
+    plain parameters (an axis, a shape). Variadic ops pass `arity=0` and receive
+    Tensors anywhere in their arguments.
+    """
+
+    def decorate(forward: Callable) -> Callable:
+        variadic = len(vjps) == 1 and isinstance(vjps[0], every)
+        op = Op(name or forward.__name__, forward, vjps[0] if variadic else vjps)
+        REGISTRY[op.name] = op
+
+        if arity == 1:
+
+            def apply(x, *params):
+                if not isinstance(x, Tensor):
+                    x = Tensor(x)
+                try:
+                    data = forward(x.data, *params)
+                except (ValueError, IndexError, TypeError) as error:
+                    raise _failed(op.name, error, x) from None
+                if x.requires_grad and _grad_enabled:
+                    return _node(data, op, (x, *params))
+                return _constant(data)
+
+        elif arity == 2:
+
+            def apply(a, b):
+                # A Python number stays as it is, weakly typed under NumPy's rules,
+                # so that it never changes a Tensor's dtype; a list becomes an array.
+                if isinstance(a, Tensor):
+                    ad, record = a.data, a.requires_grad
+                else:
+                    a = ad = _operand(a)
+                    record = False
+                if isinstance(b, Tensor):
+                    bd = b.data
+                    record = record or b.requires_grad
+                else:
+                    b = bd = _operand(b)
+                try:
+                    data = forward(ad, bd)
+                except (ValueError, IndexError, TypeError) as error:
+                    raise _failed(op.name, error, a, b) from None
+                if record and _grad_enabled:
+                    return _node(data, op, (a, b))
+                return _constant(data)
+
+        else:
+
+            def apply(*args):
+                datas = [a.data if isinstance(a, Tensor) else a for a in args]
+                try:
+                    data = forward(*datas)
+                except (ValueError, IndexError, TypeError) as error:
+                    raise _failed(op.name, error, *args) from None
+                if _grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+                    return _node(data, op, args)
+                return _constant(data)
+
+        functools.update_wrapper(apply, forward)
+        apply.op = op
+        return apply
+
+    return decorate
+
+
+def _operand(x):
+    """A non-Tensor operand as NumPy sees it; lists follow the Tensor constructor's dtype rule."""
+    if type(x) is list or type(x) is tuple:
+        return default_float_array(x)
+    return x
+
+
+def as_tensor(x) -> Tensor:
+    """x itself if it is a Tensor, else a constant Tensor holding it."""
+    return x if isinstance(x, Tensor) else _constant(np.asarray(_operand(x)))
+
+
+def data_of(x):
+    """The array behind a Tensor, or x itself."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+# ---------------------------------------------------------------------------
+# Grad mode
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off; a context manager and a decorator."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self.previous: list[bool] = []
+
+    def __enter__(self):
+        global _grad_enabled
+        self.previous.append(_grad_enabled)
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self.previous.pop()
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)(self.mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(set_grad_enabled):
+    """Ops inside record no graph: `with no_grad():` or `@no_grad()`."""
+
+    def __init__(self):
+        super().__init__(False)
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class enable_grad(set_grad_enabled):
+    """Ops inside record the graph again, even within `no_grad`."""
+
+    def __init__(self):
+        super().__init__(True)
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with enable_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class scope:
+    """Label the tensors made inside: `with scope("encoder"):`. Scopes nest into a path.
+
+    The engine only records the path on each recorded tensor (`tensor._scope`);
+    what a scope means (a module, a block) is up to whoever opens it.
+    """
+
+    def __init__(self, name: str):
+        self.name = str(name)
+        self.previous: list[tuple[str, ...]] = []
+
+    def __enter__(self):
+        global _scope
+        self.previous.append(_scope)
+        _scope = (*_scope, self.name)
+        return self
+
+    def __exit__(self, *exc):
+        global _scope
+        _scope = self.previous.pop()
+
+
+def current_scope() -> tuple[str, ...]:
+    return _scope
+
+
+def _set_anomaly(enabled: bool, hook: Callable | None) -> tuple[bool, Callable | None]:
+    """Switch anomaly checking of forward outputs; returns the previous setting."""
+    global _anomaly, _anomaly_hook
+    previous = (_anomaly, _anomaly_hook)
+    _anomaly, _anomaly_hook = enabled, hook
+    return previous
+

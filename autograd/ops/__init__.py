@@ -1,0 +1,1 @@
+"""The ops: primitives (forward beside VJP) and the composites built from them."""

@@ -1,0 +1,59 @@
+"""Ops built from primitives: they need no gradient of their own."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..graph import _constant
+from ..tensor import Tensor
+from .elementwise import exp, log
+from .reduce import _axes, _axis_arg, _kept_shape, sum
+
+
+def _count(x: Tensor, axis) -> int:
+    """How many elements a reduction over axis combines into each output."""
+    kept = _kept_shape(x.shape, axis)
+    return int(np.prod(x.shape)) // max(int(np.prod(kept)), 1)
+
+
+def mean(x: Tensor, axis=None, keepdims=False) -> Tensor:
+    """Σx / n over axis"""
+    return sum(x, axis, keepdims) * (1.0 / _count(x, axis))
+
+
+def var(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
+    """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
+    centred = x - mean(x, axis, keepdims=True)
+    return sum(centred * centred, axis, keepdims) * (1.0 / (_count(x, axis) - correction))
+
+
+def std(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
+    """√var"""
+    return var(x, axis, keepdims, correction).sqrt()
+
+
+def _shift(x: Tensor, axis) -> Tensor:
+    """The max over axis, as a constant: subtracting it keeps exp from overflowing."""
+    top = np.max(x.data, axis=_axis_arg(axis), keepdims=True)
+    return _constant(np.where(np.isfinite(top), top, 0))
+
+
+def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
+    """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (its gradient cancels, so m is a constant)"""
+    m = _shift(x, axis)
+    total = log(sum(exp(x - m), axis, keepdims=True)) + m
+    if keepdims:
+        return total
+    reduced = _axes(axis, x.ndim)
+    return total.reshape(tuple(n for i, n in enumerate(x.shape) if i not in reduced))
+
+
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    """x - logsumexp(x): log-probabilities, stable for large |x|"""
+    return x - logsumexp(x, axis, keepdims=True)
+
+
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
+    """e^(x - m) / Σ e^(x - m): probabilities along axis"""
+    e = exp(x - _shift(x, axis))
+    return e / sum(e, axis, keepdims=True)

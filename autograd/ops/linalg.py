@@ -1,0 +1,33 @@
+"""Matrix multiplication, as NumPy's matmul: 1-d, 2-d and batched."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..graph import as_tensor, primitive
+
+
+def _matmul_vjp_a(g, out, a, b):
+    """d(a @ b)/da · g = g @ bᵀ; a 1-d operand is a row (a) or column (b), as in NumPy."""
+    b = as_tensor(b)
+    if b.ndim == 1:
+        return g.unsqueeze(-1) * b if np.ndim(a) > 1 or g.ndim else g * b
+    if np.ndim(a) == 1:
+        return (g.unsqueeze(-2) @ b.swapaxes(-1, -2)).squeeze(-2)
+    return g @ b.swapaxes(-1, -2)
+
+
+def _matmul_vjp_b(g, out, a, b):
+    """d(a @ b)/db · g = aᵀ @ g."""
+    a = as_tensor(a)
+    if a.ndim == 1:
+        return a.unsqueeze(-1) * g.unsqueeze(-2) if np.ndim(b) > 1 else g * a
+    if np.ndim(b) == 1:
+        return (a.swapaxes(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
+    return a.swapaxes(-1, -2) @ g
+
+
+@primitive(_matmul_vjp_a, _matmul_vjp_b, arity=2)
+def matmul(a, b):
+    """a @ b"""
+    return np.matmul(a, b)
