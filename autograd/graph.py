@@ -25,14 +25,19 @@ _anomaly_hook: Callable | None = None  # set by anomaly mode: checks an op's out
 
 
 class Op:
-    """A primitive: `forward` on arrays, and `vjps[i](g, out, *args)` for argument i."""
+    """A primitive: `forward` on arrays, and `vjps[i](g, out, *args)` for argument i.
 
-    __slots__ = ("name", "forward", "vjps")
+    `arity` is how many leading arguments are operands (1 or 2; 0 for variadic ops,
+    whose Tensors may stand anywhere); the arguments after them are parameters.
+    """
 
-    def __init__(self, name: str, forward: Callable, vjps):
+    __slots__ = ("name", "forward", "vjps", "arity")
+
+    def __init__(self, name: str, forward: Callable, vjps, arity: int):
         self.name = name
         self.forward = forward
         self.vjps = vjps
+        self.arity = arity
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -90,7 +95,7 @@ def primitive(*vjps, name: str | None = None, arity: int = 1):
 
     def decorate(forward: Callable) -> Callable:
         variadic = len(vjps) == 1 and isinstance(vjps[0], every)
-        op = Op(name or forward.__name__, forward, vjps[0] if variadic else vjps)
+        op = Op(name or forward.__name__, forward, vjps[0] if variadic else vjps, arity)
         REGISTRY[op.name] = op
 
         if arity == 1:
