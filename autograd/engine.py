@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import graph
+from .anomaly import backward_checks
 from .ops.reduce import sum_to
 from .tensor import Tensor
 
@@ -84,7 +85,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> d
         grads[key] = seed if key not in grads else grads[key] + seed
     found: dict[int, Tensor] = {}
     given: set[int] = set()
-    with graph.set_grad_enabled(create_graph):
+    with graph.set_grad_enabled(create_graph), backward_checks() as check:
         for t in reversed(order):
             g = grads.pop(id(t), None)
             if g is None:  # nothing flowed here (e.g. a branch cut by detach)
@@ -107,6 +108,8 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> d
             for i, x in enumerate(inputs):
                 if isinstance(x, Tensor) and x.requires_grad:
                     gx = vjps[i](g, t, *inputs)
+                    if check is not None:
+                        check(t, i, gx)
                     if gx.data.shape != x.data.shape:
                         gx = sum_to(gx, x.data.shape)
                     key = id(x)
