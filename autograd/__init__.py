@@ -58,6 +58,9 @@ clamp = clip
 
 __all__ = [
     "Tensor",
+    "detect_anomaly",
+    "AnomalyError",
+    "is_anomaly_enabled",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",
