@@ -27,22 +27,26 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     inputs are visited in argument order.
     """
     order: list[Tensor] = []
-    seen: set[int] = set()
+    # Tensors hash by identity, so a set of them needs no id() calls (their `==` makes a
+    # Tensor, but a set only calls it for equal hashes, which mean the same object).
+    seen: set[Tensor] = set()
     for root in roots:
-        if id(root) in seen:
+        if root in seen:
             continue
-        seen.add(id(root))
-        stack = [(root, iter(_inputs_of(root)))]
-        while stack:
-            node, pending = stack[-1]
-            for x in pending:
-                if isinstance(x, Tensor) and x.requires_grad and id(x) not in seen:
-                    seen.add(id(x))
-                    stack.append((x, iter(_inputs_of(x))))
+        seen.add(root)
+        # The walk's stack as two lists side by side: the tensors on the path, and
+        # for each, an iterator over the inputs it has still to look at.
+        path, pending = [root], [iter(_inputs_of(root))]
+        while path:
+            for x in pending[-1]:
+                if isinstance(x, Tensor) and x.requires_grad and x not in seen:
+                    seen.add(x)
+                    path.append(x)
+                    pending.append(iter(_inputs_of(x)))
                     break
-            else:
-                stack.pop()
-                order.append(node)
+            else:  # all its inputs are in order: the tensor comes next
+                pending.pop()
+                order.append(path.pop())
     return order
 
 
