@@ -89,15 +89,14 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> d
 
 def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> dict[int, Tensor]:
     order = toposort(roots)
-    grads: dict[int, Tensor] = {}
+    grads: dict[Tensor, Tensor] = {}  # keyed by tensor: identity hash, as in toposort
     for root, seed in zip(roots, seeds):
-        key = id(root)
-        grads[key] = seed if key not in grads else grads[key] + seed
+        grads[root] = seed if root not in grads else grads[root] + seed
     found: dict[int, Tensor] = {}
     given: set[int] = set()
     with graph.set_grad_enabled(create_graph), backward_checks() as check:
         for t in reversed(order):
-            g = grads.pop(id(t), None)
+            g = grads.pop(t, None)
             if g is None:  # nothing flowed here (e.g. a branch cut by detach)
                 continue
             if t._hooks:
@@ -122,9 +121,8 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         check(t, i, gx)
                     if gx.data.shape != x.data.shape:
                         gx = sum_to(gx, x.data.shape)
-                    key = id(x)
-                    before = grads.get(key)
-                    grads[key] = gx if before is None else before + gx
+                    before = grads.get(x)
+                    grads[x] = gx if before is None else before + gx
             if not retain_graph:
                 t._inputs = None  # frees the saved inputs; a second backward now says so
     return found
