@@ -60,3 +60,24 @@ def test_mlp_floor_step_matches_engine_gradients():
     for (W, b), (W_want, b_want) in zip(own, want):
         np.testing.assert_allclose(W, W_want, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(b, b_want, rtol=1e-10, atol=1e-12)
+
+
+def test_mlp_engine_trainer_takes_the_same_step_as_the_floor():
+    pytest.importorskip(
+        "nn.functional", reason="the nn package is built on its own branch until it is merged"
+    )
+
+    rng = np.random.default_rng(3)
+    params = mlp.init_params([5, 7, 6, 3], np.float64, seed=4)
+    x, y = rng.standard_normal((9, 5)), rng.integers(0, 3, 9)
+    previous = autograd.get_default_dtype()
+    try:
+        step = mlp.engine_trainer(params, lr=0.5)
+        losses = [float(step(*mlp.wrap("autograd", x, y)).item()) for _ in range(2)]
+    finally:
+        autograd.set_default_dtype(previous)
+    own = [(W.copy(), b.copy()) for W, b in params]
+    assert losses == pytest.approx([mlp.numpy_step(own, x, y, lr=0.5) for _ in range(2)], rel=1e-12)
+    got = [p.data for p in step.model.parameters()]
+    for have, want in zip(got, [a for pair in own for a in pair]):
+        np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-12)
