@@ -14,6 +14,8 @@ def _matmul_vjp_a(g, out, a, b):
         return g.unsqueeze(-1) * b if np.ndim(a) > 1 or g.ndim else g * b
     if np.ndim(a) == 1:
         return (g.unsqueeze(-2) @ b.swapaxes(-1, -2)).squeeze(-2)
+    if b.ndim == 2 and _column_major(a):
+        return (b @ g.swapaxes(-1, -2)).swapaxes(-1, -2)
     return g @ b.swapaxes(-1, -2)
 
 
@@ -24,7 +26,25 @@ def _matmul_vjp_b(g, out, a, b):
         return a.unsqueeze(-1) * g.unsqueeze(-2) if np.ndim(b) > 1 else g * a
     if np.ndim(b) == 1:
         return (a.swapaxes(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
+    if a.ndim == 2 and _column_major(b):
+        return (g.swapaxes(-1, -2) @ a).swapaxes(-1, -2)
     return a.swapaxes(-1, -2) @ g
+
+
+def _column_major(x) -> bool:
+    """Whether x is a 2-d operand stored column by column, as a transposed weight `W.T` is.
+
+    Its gradient is then made column-major too (as (gᵀ a)ᵀ instead of aᵀ g: the same
+    numbers), so that the transpose's own VJP hands W a row-major gradient. An in-place
+    update of a row-major weight by a column-major gradient runs many times slower.
+    """
+    data = getattr(x, "data", x)
+    return (
+        isinstance(data, np.ndarray)
+        and data.ndim == 2
+        and data.flags.f_contiguous
+        and not data.flags.c_contiguous
+    )
 
 
 @primitive(_matmul_vjp_a, _matmul_vjp_b, arity=2)
