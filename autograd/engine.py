@@ -95,7 +95,11 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
     found: dict[int, Tensor] = {}
     given: set[int] = set()
     with graph.set_grad_enabled(create_graph), backward_checks() as check:
-        for t in reversed(order):
+        while order:
+            # Popping drops the list's reference: once backward is past a tensor, and its
+            # consumers have let go of their inputs, its array is freed (as PyTorch frees
+            # saved tensors), instead of every activation living until backward ends.
+            t = order.pop()
             g = grads.pop(t, None)
             if g is None:  # nothing flowed here (e.g. a branch cut by detach)
                 continue
