@@ -78,8 +78,9 @@ def engine_trainer(params: Params, lr: float) -> Callable:
     opt = nn.optim.SGD(model.parameters(), lr=lr)
 
     def step(x, y):
-        loss = F.cross_entropy(model(x), y)
+        # zero_grad first (sets .grad to None): last step's gradients are not held through this forward
         opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
         return loss
@@ -117,8 +118,8 @@ def torch_trainer(params: Params, lr: float) -> Callable:
     opt = torch.optim.SGD(model.parameters(), lr=lr)
 
     def step(x, y):
-        loss = torch.nn.functional.cross_entropy(model(x), y)
         opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
         return loss
