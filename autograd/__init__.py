@@ -55,10 +55,24 @@ from .random import default_generator, manual_seed
 
 clamp = clip
 
+
+def __getattr__(name: str):
+    """draw_graph and backward_steps, imported on first use: `import autograd` never imports graphviz."""
+    if name == "draw_graph":
+        from .draw import draw_graph
+
+        return draw_graph
+    if name == "backward_steps":
+        from .steps import backward_steps
+
+        return backward_steps
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
 __all__ = [
     "Tensor", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "grad", "gradcheck",
     "gradgradcheck", "set_default_dtype", "get_default_dtype", "manual_seed", "default_generator",
-    "scope", "toposort", "backward_order", "REGISTRY",
+    "scope", "toposort", "backward_order", "REGISTRY", "draw_graph", "backward_steps",
     "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
     "abs", "add", "clip", "clamp", "cos", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
     "relu", "sigmoid", "sign", "sin", "sqrt", "sub", "tanh", "where", "matmul",
