@@ -256,18 +256,20 @@ class _Layout:
 def _choose_layout(walk: Walk, scopes, collapse, max_nodes: int | None) -> tuple[_Layout, bool]:
     """The least collapsed layout that fits max_nodes: as asked, then innermost modules, then ever
     shallower; and whether it had to collapse more than asked."""
-    layout = _Layout(walk, scopes, collapse)
+    asked = layout = _Layout(walk, scopes, collapse)
     if max_nodes is None or len(layout.nodes) <= max_nodes:
         return layout, False
     depth = max((len(s) for s in scopes), default=0)
     tries = ([True] if collapse is False else []) + list(range(depth - 1, 0, -1))
     for level in tries:
-        if isinstance(collapse, int) and not isinstance(collapse, bool) and level >= collapse:
+        if not isinstance(collapse, bool) and level >= collapse:
             continue
-        layout = _Layout(walk, scopes, level)
-        if len(layout.nodes) <= max_nodes:
-            break
-    return layout, layout.collapse is not collapse
+        candidate = _Layout(walk, scopes, level)
+        if len(candidate.nodes) < len(layout.nodes):
+            layout = candidate
+            if len(layout.nodes) <= max_nodes:
+                break
+    return layout, layout is not asked
 
 
 def _nearest_root(layout: _Layout, root_key, keep: int) -> set:

@@ -40,11 +40,12 @@ def number(value) -> str:
 
 
 def _nested(values) -> str:
-    """A (tiny) nested list of numbers, one row per line."""
+    """A (tiny) nested list of numbers, one row per line (a column stays on one line)."""
     if not isinstance(values, list):
         return number(values)
     if values and isinstance(values[0], list):
-        return "[" + ",\n ".join(_nested(row) for row in values) + "]"
+        rows = [_nested(row) for row in values]
+        return "[" + (", " if all(len(row) <= 1 for row in values) else ",\n ").join(rows) + "]"
     return "[" + ", ".join(number(v) for v in values) + "]"
 
 
