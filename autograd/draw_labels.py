@@ -72,8 +72,11 @@ def constant(value) -> str:
         return text if len(text) <= 8 else f"{value:.4g}"
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
-        if array.size <= SHOWN_IN_FULL:
-            return _nested(array.tolist()) if array.ndim else constant(array.item())
+        if array.ndim == 0:
+            return constant(array.item())
+        # An op's label is one short line: only a short vector is written out.
+        if array.ndim == 1 and array.size <= 4:
+            return _nested(array.tolist())
         return f"array{array.shape}"
     if isinstance(value, np.dtype):
         return str(value)

@@ -69,8 +69,6 @@ class BackwardSteps(Sequence):
         t = self.order[k]
         who = t.name or ("the root" if k == 0 else f"a {'leaf' if t._op is None else t._op.name + ' output'}")
         head = f"backward step {k + 1} of {len(self)}: {who}"
-        if self._gradients[k] is None:
-            return f"{head}: no gradient flows here"
         if t._op is None:
             return f"{head}: a leaf; its gradient is complete and goes into .grad"
         return f"{head}: its gradient is complete; {t._op.name}'s VJP passes it on to its inputs"
