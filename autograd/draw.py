@@ -502,7 +502,7 @@ def draw_graph(
     - A box per tensor: its name (if any), shape and dtype, its value (scalars and arrays
       of up to 6 elements in full, bigger ones as min/mean/max) and its gradient. Leaves
       that require grad are blue, constants grey and dashed, the root gold with a double
-      border; an ellipse per op, with constant operands folded in ("mul / · × 2.0") and
+      border; an ellipse per op, with constant operands folded in ("mul" over "· × 2.0") and
       parameters shown ("sum(axis=1)"). Edges run inputs → op → output.
     - Gradients: a leaf shows its `.grad`. An intermediate shows its retained `.grad`, or,
       once backward has run, for a scalar root whose graph is intact (use
