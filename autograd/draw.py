@@ -254,21 +254,29 @@ class _Layout:
 
 
 def _choose_layout(walk: Walk, scopes, collapse, max_nodes: int | None) -> tuple[_Layout, bool]:
-    """The least collapsed layout that fits max_nodes: as asked, then innermost modules, then ever
-    shallower; and whether it had to collapse more than asked."""
+    """The least collapsed layout that fits max_nodes, and whether it collapsed more than asked.
+
+    Modules collapse innermost first, then ever shallower. A level that would leave fewer than
+    max_nodes / 4 nodes says too little (a whole network as one box), so it is not used; then
+    the coarsest level that still shows that many is drawn, and summarised.
+    """
     asked = layout = _Layout(walk, scopes, collapse)
     if max_nodes is None or len(layout.nodes) <= max_nodes:
         return layout, False
+    enough = max_nodes // 4
     depth = max((len(s) for s in scopes), default=0)
     tries = ([True] if collapse is False else []) + list(range(depth - 1, 0, -1))
     for level in tries:
         if not isinstance(collapse, bool) and level >= collapse:
             continue
         candidate = _Layout(walk, scopes, level)
-        if len(candidate.nodes) < len(layout.nodes):
-            layout = candidate
-            if len(layout.nodes) <= max_nodes:
-                break
+        if len(candidate.nodes) >= len(layout.nodes):
+            continue
+        if len(candidate.nodes) < enough:
+            break
+        layout = candidate
+        if len(layout.nodes) <= max_nodes:
+            break
     return layout, layout is not asked
 
 
@@ -513,9 +521,10 @@ def draw_graph(
       clusters labelled like "layers.0 (Linear)"; parameters sit with the module that uses
       them. `collapse=True` draws each innermost module as one box; `collapse=k` collapses
       every scope k levels deep.
-    - Past `max_nodes` (None: no limit), modules are collapsed, innermost first; if that is not
-      enough, the nodes nearest the root are kept and the rest summarised in one note. The
-      picture's title says what was left out.
+    - Past `max_nodes` (None: no limit), modules are collapsed, innermost first, then shallower
+      (but never down to fewer than max_nodes / 4 nodes); if that is not enough, the nodes
+      nearest the root are kept and the rest summarised in one note. The picture's title says
+      what was collapsed and what was left out.
     - `step=k`: frame k of `backward_steps(root)`.
 
     `.render('graph', format='png')` saves it (svg, png, pdf); `.source` is the DOT text, which

@@ -326,3 +326,18 @@ def test_past_max_nodes_modules_collapse_before_anything_is_left_out():
     assert [n.lines[0] for n in nodes.values() if n.name.startswith("m")] == ["layers (Sequential)"]
     nodes, _ = svg_of(draw_graph(loss, max_nodes=4))
     assert "more" in nodes and len(nodes) == 4
+
+
+def test_past_max_nodes_a_deep_network_is_not_collapsed_into_one_box():
+    x = Tensor(np.ones((2, 3)), name="x")
+    with scope("MLP"), scope("layers (Sequential)"):
+        for k in range(30):
+            with scope(f"{k} (Linear)"):
+                w = Tensor(np.eye(3), requires_grad=True)
+                x = x @ w.T + 0.1
+    loss = (x * x).sum()
+    # Innermost boxes need 30 + 5 nodes; the Sequential as one box would leave 6 (< 32 / 4).
+    nodes, _ = svg_of(draw_graph(loss, max_nodes=32))
+    boxes = [node.lines[0] for node in nodes.values() if node.name.startswith("m")]
+    assert "layers.29 (Linear)" in boxes and "layers (Sequential)" not in boxes
+    assert "more" in nodes and len(nodes) == 32
