@@ -304,16 +304,20 @@ def _nearest_root(layout: _Layout, root_key, keep: int) -> set:
 class _Painter:
     """Builds the DOT lines of one picture."""
 
-    def __init__(self, walk: Walk, show_data: bool, show_grad: bool, gradients: dict, pending: set | None):
+    def __init__(
+        self, walk: Walk, show_data: bool, show_grad: bool, gradients: dict, pending: set | None, names: dict
+    ):
         self.walk = walk
         self.show_data = show_data
         self.show_grad = show_grad
         self.gradients = gradients
         self.pending = pending  # in a step-through: tensors whose gradient is not known yet
+        self.names = names  # id(tensor) -> a name given through params=
 
     def tensor_label(self, i: int) -> str:
         t = self.walk.tensors[i]
-        lines = [t.name] if t.name else []
+        name = t.name or self.names.get(id(t))
+        lines = [name] if name else []
         lines.append(labels.shape_and_dtype(t.data))
         if self.show_data:
             lines.append("data " + labels.values(t.data))
@@ -379,6 +383,7 @@ def picture(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     rankdir: str = "LR",
     collapse: bool | int = False,
+    names: dict[int, str] | None = None,
     current: int | None = None,
     pending: set | None = None,
     title: str | None = None,
@@ -390,7 +395,7 @@ def picture(
         raise ValueError(f"draw_graph: collapse must be True, False or a depth >= 1, got {collapse!r}")
     scopes = walk.scopes()
     layout, escalated = _choose_layout(walk, scopes, collapse, max_nodes)
-    painter = _Painter(walk, show_data, show_grad, gradients or {}, pending)
+    painter = _Painter(walk, show_data, show_grad, gradients or {}, pending, names or {})
     root_key = layout.key_of_tensor[walk.root]
     total = len(layout.nodes)
     notes = [title] if title else []
@@ -488,6 +493,22 @@ def picture(
     return dot
 
 
+def names_of(params) -> dict[int, str]:
+    """id(tensor) -> name, from a dict or (name, tensor) pairs such as `model.named_parameters()`."""
+    if params is None:
+        return {}
+    pairs = params.items() if isinstance(params, dict) else params
+    names = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Tensor)):
+            raise TypeError(
+                "draw_graph: params must be a dict of name -> Tensor or (name, Tensor) pairs, "
+                f"as model.named_parameters() gives; got an item {pair!r:.60}"
+            )
+        names[id(pair[1])] = str(pair[0])
+    return names
+
+
 def _count_kinds(keys: list) -> str:
     tensors = sum(1 for k in keys if isinstance(k, int) and k % 2 == 0)
     ops = sum(1 for k in keys if isinstance(k, int) and k % 2 == 1)
@@ -503,6 +524,7 @@ def draw_graph(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     rankdir: str = "LR",
     collapse: bool | int = False,
+    params=None,
     step: int | None = None,
 ) -> Picture:
     """A `graphviz.Digraph` of everything `root` depends on; shows inline in Jupyter.
@@ -525,6 +547,8 @@ def draw_graph(
       (but never down to fewer than max_nodes / 4 nodes); if that is not enough, the nodes
       nearest the root are kept and the rest summarised in one note. The picture's title says
       what was collapsed and what was left out.
+    - `params`: names for tensors that have none, as a dict name -> Tensor or (name, Tensor)
+      pairs: `draw_graph(loss, params=model.named_parameters())` labels each weight.
     - `step=k`: frame k of `backward_steps(root)`.
 
     `.render('graph', format='png')` saves it (svg, png, pdf); `.source` is the DOT text, which
@@ -540,6 +564,7 @@ def draw_graph(
             max_nodes=max_nodes,
             rankdir=rankdir,
             collapse=collapse,
+            params=params,
         )
         return steps[step]
     walk = Walk(root)
@@ -552,4 +577,5 @@ def draw_graph(
         max_nodes=max_nodes,
         rankdir=rankdir,
         collapse=collapse,
+        names=names_of(params),
     )

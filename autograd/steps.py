@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from .draw import DEFAULT_MAX_NODES, FREED_NOTE, Walk, picture
+from .draw import DEFAULT_MAX_NODES, FREED_NOTE, Walk, names_of, picture
 from .engine import backward_order
 from .engine import grad as _grad
 from .render import RendererNotFound, find_renderer
@@ -40,6 +40,7 @@ class BackwardSteps(Sequence):
         found = _grad(root, self.order, grad_outputs=[gradient], retain_graph=True, allow_unused=True)
         self._position = [self.walk.index[id(t)] for t in self.order]
         self._gradients = [None if g is None else g.data for g in found]
+        self._names = names_of(draw_options.pop("params", None))
         self._options = draw_options
 
     def __len__(self) -> int:
@@ -62,12 +63,17 @@ class BackwardSteps(Sequence):
             current=self._position[k],
             pending=pending,
             title=self._caption(k),
+            names=self._names,
             **self._options,
         )
 
     def _caption(self, k: int) -> str:
         t = self.order[k]
-        who = t.name or ("the root" if k == 0 else f"a {'leaf' if t._op is None else t._op.name + ' output'}")
+        who = (
+            t.name
+            or self._names.get(id(t))
+            or ("the root" if k == 0 else f"a {'leaf' if t._op is None else t._op.name + ' output'}")
+        )
         head = f"backward step {k + 1} of {len(self)}: {who}"
         if t._op is None:
             return f"{head}: a leaf; its gradient is complete and goes into .grad"
@@ -126,6 +132,7 @@ def backward_steps(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     rankdir: str = "LR",
     collapse: bool | int = False,
+    params=None,
 ) -> BackwardSteps:
     """The pictures of root's backward pass, one per tensor in the order the engine visits them.
 
@@ -140,4 +147,5 @@ def backward_steps(
         max_nodes=max_nodes,
         rankdir=rankdir,
         collapse=collapse,
+        params=params,
     )

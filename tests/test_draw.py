@@ -341,3 +341,17 @@ def test_past_max_nodes_a_deep_network_is_not_collapsed_into_one_box():
     boxes = [node.lines[0] for node in nodes.values() if node.name.startswith("m")]
     assert "layers.29 (Linear)" in boxes and "layers (Sequential)" not in boxes
     assert "more" in nodes and len(nodes) == 32
+
+
+def test_params_name_the_tensors_that_have_no_name():
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    b = Tensor(np.zeros(2), requires_grad=True, name="own name")
+    y = (Tensor(np.ones((1, 2))) @ w + b).sum()
+    for params in ({"fc.weight": w, "fc.bias": b}, iter([("fc.weight", w), ("fc.bias", b)])):
+        named = by_first_line(svg_of(draw_graph(y, params=params))[0])
+        assert named["fc.weight"].lines[1] == "(2, 2) float64"
+        assert "own name" in named and "fc.bias" not in named  # a tensor's own name wins
+    steps = autograd.backward_steps(y, params={"fc.weight": w})
+    assert "fc.weight" in steps[-1].source and "backward step 5 of 5: fc.weight" in steps[-1].source
+    with pytest.raises(TypeError, match="params must be a dict of name -> Tensor"):
+        draw_graph(y, params=[w])
