@@ -461,7 +461,6 @@ def picture(
         lines.append(f"\tmore [label={labels.quote(f'… {left_out} not drawn')} {_STYLE['note']}]")
     if walk.freed:
         lines.append(f"\tfreed [label={labels.quote(FREED_NOTE)} {_STYLE['note']}]")
-        notes.append(FREED_NOTE)
 
     linked = set()
     for source, target, name in layout.edges:
@@ -482,7 +481,8 @@ def picture(
 
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "labelloc": "t"}
     if notes:
-        graph_attr["label"] = "\n".join(notes)
+        # Backslashes are DOT escapes: double a name's own, then join with DOT's line break.
+        graph_attr["label"] = "\\n".join(note.replace("\\", "\\\\") for note in notes)
     dot = Picture(
         name="autograd",
         graph_attr=graph_attr,
