@@ -316,7 +316,7 @@ class _Painter:
 
     def tensor_label(self, i: int) -> str:
         t = self.walk.tensors[i]
-        name = t.name or self.names.get(id(t))
+        name = self.names.get(id(t)) or t.name
         lines = [name] if name else []
         lines.append(labels.shape_and_dtype(t.data))
         if self.show_data:
@@ -547,8 +547,9 @@ def draw_graph(
       (but never down to fewer than max_nodes / 4 nodes); if that is not enough, the nodes
       nearest the root are kept and the rest summarised in one note. The picture's title says
       what was collapsed and what was left out.
-    - `params`: names for tensors that have none, as a dict name -> Tensor or (name, Tensor)
-      pairs: `draw_graph(loss, params=model.named_parameters())` labels each weight.
+    - `params`: names to show for tensors, as a dict name -> Tensor or (name, Tensor) pairs;
+      `draw_graph(loss, params=model.named_parameters())` labels each weight by its full name
+      ("layers.0.weight"), in place of the tensor's own `.name`.
     - `step=k`: frame k of `backward_steps(root)`.
 
     `.render('graph', format='png')` saves it (svg, png, pdf); `.source` is the DOT text, which
