@@ -70,8 +70,8 @@ class BackwardSteps(Sequence):
     def _caption(self, k: int) -> str:
         t = self.order[k]
         who = (
-            t.name
-            or self._names.get(id(t))
+            self._names.get(id(t))
+            or t.name
             or ("the root" if k == 0 else f"a {'leaf' if t._op is None else t._op.name + ' output'}")
         )
         head = f"backward step {k + 1} of {len(self)}: {who}"

@@ -343,14 +343,14 @@ def test_past_max_nodes_a_deep_network_is_not_collapsed_into_one_box():
     assert "more" in nodes and len(nodes) == 32
 
 
-def test_params_name_the_tensors_that_have_no_name():
+def test_params_name_the_tensors():
     w = Tensor(np.ones((2, 2)), requires_grad=True)
     b = Tensor(np.zeros(2), requires_grad=True, name="own name")
     y = (Tensor(np.ones((1, 2))) @ w + b).sum()
     for params in ({"fc.weight": w, "fc.bias": b}, iter([("fc.weight", w), ("fc.bias", b)])):
         named = by_first_line(svg_of(draw_graph(y, params=params))[0])
         assert named["fc.weight"].lines[1] == "(2, 2) float64"
-        assert "own name" in named and "fc.bias" not in named  # a tensor's own name wins
+        assert "fc.bias" in named and "own name" not in named  # the names passed win
     steps = autograd.backward_steps(y, params={"fc.weight": w})
     assert "fc.weight" in steps[-1].source and "backward step 5 of 5: fc.weight" in steps[-1].source
     with pytest.raises(TypeError, match="params must be a dict of name -> Tensor"):
