@@ -18,6 +18,10 @@ from .render import RendererNotFound, find_renderer
 from .tensor import Tensor
 
 
+FRAMES_IN_SEQUENCE = 30
+"""Without ipywidgets a notebook shows this many frames one after another, and says how many more."""
+
+
 class BackwardSteps(Sequence):
     """The frames of one backward pass; `steps[k]` is a `graphviz.Digraph`.
 
@@ -98,8 +102,15 @@ class BackwardSteps(Sequence):
         try:
             import ipywidgets
         except ImportError:
-            for k in range(len(self)):
+            for k in range(min(len(self), FRAMES_IN_SEQUENCE)):
                 display(self[k])
+            if len(self) > FRAMES_IN_SEQUENCE:
+                display(
+                    _Message(
+                        f"… {len(self) - FRAMES_IN_SEQUENCE} more steps: index them (steps[k]), "
+                        "or `pip install ipywidgets` for a slider"
+                    )
+                )
             return
         slider = ipywidgets.IntSlider(value=0, min=0, max=len(self) - 1, description="step")
         out = ipywidgets.Output()

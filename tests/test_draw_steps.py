@@ -177,3 +177,18 @@ def test_in_jupyter_with_ipywidgets_a_slider_picks_the_frame(monkeypatch):
     slider.value = 5
     slider.observers[0]({"new": 5})
     assert [frame.source for frame in shown] == [steps[5].source]
+
+
+def test_in_jupyter_without_ipywidgets_a_long_pass_shows_its_first_frames_and_says_how_many_more(monkeypatch):
+    import IPython.display
+
+    from autograd import steps as steps_module
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    monkeypatch.setattr(steps_module, "FRAMES_IN_SEQUENCE", 5)
+    *_, g = micrograd_readme()
+    backward_steps(g)._ipython_display_()
+    assert len(shown) == 6
+    assert repr(shown[-1]).startswith("… 22 more steps: index them (steps[k]), or `pip install ipywidgets`")
