@@ -17,7 +17,6 @@ from .engine import grad as _grad
 from .render import RendererNotFound, find_renderer
 from .tensor import Tensor
 
-
 FRAMES_IN_SEQUENCE = 30
 """Without ipywidgets a notebook shows this many frames one after another, and says how many more."""
 
