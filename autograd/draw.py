@@ -15,11 +15,11 @@ graph gives the same DOT source on every run.
 from __future__ import annotations
 
 import re
-from collections import deque
 
 import numpy as np
 
 from . import draw_labels as labels
+from .draw_layout import Layout, choose_layout, count_kinds, nearest_root
 from .engine import grad as _grad
 from .render import Picture
 from .tensor import Tensor
@@ -171,133 +171,6 @@ def flowing_gradients(walk: Walk) -> dict[int, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------
-# What is drawn: tensors (key 2i), ops (key 2i+1), module boxes and a summary note
-
-
-class _Layout:
-    """Which display node each tensor and op becomes, given how deep modules are collapsed."""
-
-    def __init__(self, walk: Walk, scopes: list[tuple[str, ...]], collapse):
-        self.walk = walk
-        self.scopes = scopes
-        self.collapse = collapse
-        self.boxes: dict[tuple[str, ...], str] = {}
-        self.members: dict[str, list[int]] = {}
-        present = set(scopes)
-        has_inner = set()
-        for scope in present:
-            for depth in range(1, len(scope)):
-                has_inner.add(scope[:depth])
-        self._innermost = present - has_inner
-        self.key_of_tensor = [self._key(i, 2 * i) for i in range(len(walk.tensors))]
-        self.exported: set[int] = set()  # tensors in a box that something outside it uses
-        self.edges = self._edges()
-        self.nodes = self._nodes()
-
-    def _box(self, scope: tuple[str, ...]) -> tuple[str, ...] | None:
-        if not scope or self.collapse is False or self.collapse is None:
-            return None
-        if self.collapse is True:
-            return scope if scope in self._innermost else None
-        return scope[: self.collapse] if len(scope) >= self.collapse else None
-
-    def _key(self, i: int, key: int):
-        box = self._box(self.scopes[i])
-        if box is None:
-            return key
-        name = self.boxes.get(box)
-        if name is None:
-            name = self.boxes[box] = f"m{len(self.boxes)}"
-            self.members[name] = []
-        self.members[name].append(i)
-        return name
-
-    def op_key(self, i: int):
-        tensor_key = self.key_of_tensor[i]
-        return tensor_key if isinstance(tensor_key, str) else tensor_key + 1
-
-    def _edges(self) -> list[tuple[object, object, str]]:
-        """(source, target, label) in data-flow order; edges inside a box vanish, edges to one merge."""
-        edges = []
-        merged = set()
-        for j, operands in enumerate(self.walk.edges):
-            t = self.walk.tensors[j]
-            if t._op is None:
-                continue
-            op = self.op_key(j)
-            for i, name in operands:
-                source = self.key_of_tensor[i]
-                if source == op:
-                    continue
-                if isinstance(source, str):
-                    self.exported.add(i)
-                if isinstance(source, str) or isinstance(op, str):
-                    if (source, op) in merged:
-                        continue
-                    merged.add((source, op))
-                    name = ""
-                edges.append((source, op, name))
-            if op != self.key_of_tensor[j]:
-                edges.append((op, self.key_of_tensor[j], ""))
-        return edges
-
-    def _nodes(self) -> list:
-        """Every display node once, in traversal order."""
-        nodes, seen = [], set()
-        for i, t in enumerate(self.walk.tensors):
-            keys = (self.op_key(i), self.key_of_tensor[i]) if t._op is not None else (self.key_of_tensor[i],)
-            for key in keys:
-                if key not in seen:
-                    seen.add(key)
-                    nodes.append(key)
-        return nodes
-
-
-def _choose_layout(walk: Walk, scopes, collapse, max_nodes: int | None) -> tuple[_Layout, bool]:
-    """The least collapsed layout that fits max_nodes, and whether it collapsed more than asked.
-
-    Modules collapse innermost first, then ever shallower. A level that would leave fewer than
-    max_nodes / 4 nodes says too little (a whole network as one box), so it is not used; then
-    the coarsest level that still shows that many is drawn, and summarised.
-    """
-    asked = layout = _Layout(walk, scopes, collapse)
-    if max_nodes is None or len(layout.nodes) <= max_nodes:
-        return layout, False
-    enough = max_nodes // 4
-    depth = max((len(s) for s in scopes), default=0)
-    tries = ([True] if collapse is False else []) + list(range(depth - 1, 0, -1))
-    for level in tries:
-        if not isinstance(collapse, bool) and level >= collapse:
-            continue
-        candidate = _Layout(walk, scopes, level)
-        if len(candidate.nodes) >= len(layout.nodes):
-            continue
-        if len(candidate.nodes) < enough:
-            break
-        layout = candidate
-        if len(layout.nodes) <= max_nodes:
-            break
-    return layout, layout is not asked
-
-
-def _nearest_root(layout: _Layout, root_key, keep: int) -> set:
-    """The `keep` display nodes closest to the root, walking edges backwards breadth-first."""
-    sources: dict[object, list] = {}
-    for source, target, _ in layout.edges:
-        sources.setdefault(target, []).append(source)
-    kept = {root_key}
-    queue = deque([root_key])
-    while queue and len(kept) < keep:
-        for source in sources.get(queue.popleft(), ()):
-            if source not in kept:
-                kept.add(source)
-                queue.append(source)
-                if len(kept) >= keep:
-                    break
-    return kept
-
-
-# ---------------------------------------------------------------------------
 # Writing the DOT source
 
 
@@ -341,7 +214,7 @@ class _Painter:
         t = self.walk.tensors[i]
         return labels.op_label(t._op, t._inputs, Tensor)
 
-    def box_label(self, path: tuple[str, ...], members: list[int], layout: _Layout) -> str:
+    def box_label(self, path: tuple[str, ...], members: list[int], layout: Layout) -> str:
         """A collapsed module: its name, its ops, its parameters, and what it hands on."""
         ops, params, outputs = [], 0, []
         for i in members:
@@ -394,7 +267,7 @@ def picture(
     if not (isinstance(collapse, bool) or (isinstance(collapse, int) and collapse >= 1)):
         raise ValueError(f"draw_graph: collapse must be True, False or a depth >= 1, got {collapse!r}")
     scopes = walk.scopes()
-    layout, escalated = _choose_layout(walk, scopes, collapse, max_nodes)
+    layout, escalated = choose_layout(walk, scopes, collapse, max_nodes)
     painter = _Painter(walk, show_data, show_grad, gradients or {}, pending, names or {})
     root_key = layout.key_of_tensor[walk.root]
     total = len(layout.nodes)
@@ -404,8 +277,8 @@ def picture(
 
     kept = None
     if max_nodes is not None and total > max_nodes:
-        kept = _nearest_root(layout, root_key, max_nodes - 1)
-        left_out = _count_kinds([key for key in layout.nodes if key not in kept])
+        kept = nearest_root(layout, root_key, max_nodes - 1)
+        left_out = count_kinds([key for key in layout.nodes if key not in kept])
         notes.append(
             f"showing the {len(kept)} of {total} nodes nearest the root; left out {left_out} "
             "(max_nodes=None draws everything)"
@@ -507,14 +380,6 @@ def names_of(params) -> dict[int, str]:
             )
         names[id(pair[1])] = str(pair[0])
     return names
-
-
-def _count_kinds(keys: list) -> str:
-    tensors = sum(1 for k in keys if isinstance(k, int) and k % 2 == 0)
-    ops = sum(1 for k in keys if isinstance(k, int) and k % 2 == 1)
-    modules = sum(1 for k in keys if isinstance(k, str))
-    parts = [f"{tensors} tensors", f"{ops} ops"] + ([f"{modules} modules"] if modules else [])
-    return ", ".join(parts)
 
 
 def draw_graph(
