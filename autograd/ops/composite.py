@@ -54,8 +54,11 @@ def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
 
 @accepts_torch_names
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """x - logsumexp(x): log-probabilities, stable for large |x|"""
-    return x - logsumexp(x, axis, keepdims=True)
+    """x - logsumexp(x), computed as (x - m) - log Σ e^(x - m): log-probabilities, stable for large |x|"""
+    # Subtract the max first: (x - m) - log Σ e^(x - m) never adds m back, so a value near
+    # the max keeps full precision beside a huge logit (float32 spacing at 1e4 is 1e-3).
+    shifted = x - _shift(x, axis)
+    return shifted - log(sum(exp(shifted), axis, keepdims=True))
 
 
 @accepts_torch_names
