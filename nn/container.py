@@ -30,7 +30,7 @@ class ModuleList(Module):
     def __getitem__(self, index: int | slice) -> Any:
         items = list(self._modules.values())
         if isinstance(index, slice):
-            return type(self)(items[index])
+            return ModuleList(items[index])
         return items[index]
 
     def __len__(self) -> int:
@@ -53,6 +53,11 @@ class Sequential(ModuleList):
                 self.add_module(name, module)
         else:
             super().__init__(modules)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):  # a slice keeps the children's names, as in PyTorch
+            return Sequential(dict(list(self._modules.items())[index]))
+        return super().__getitem__(index)
 
     def forward(self, x: Any) -> Any:
         for module in self._modules.values():
