@@ -201,14 +201,13 @@ class Module:
         return self
 
     def to(self, dtype) -> Module:
-        """Convert every parameter (and gradient) to a floating dtype, in place."""
+        """Convert every parameter to a floating dtype, in place; gradients are dropped (set to None)."""
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters must be floating point, got {dtype}")
         for param in self.parameters():
             param.data = param.data.astype(dtype)
-            if param.grad is not None:
-                param.grad = param.grad.detach().astype(dtype)
+            param.grad = None  # nn never writes a gradient; one of the old dtype would be stale anyway
         return self
 
     def double(self) -> Module:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -165,15 +167,26 @@ def test_requires_grad_false_freezes_every_parameter():
     assert not model(Tensor(np.ones((1, 2)))).requires_grad
 
 
-def test_to_and_double_convert_parameters_and_gradients_in_place():
+def test_to_and_double_convert_parameters_in_place_and_drop_gradients():
     model = nn.MLP([2, 3, 1])
     weight = model.layers[0].weight
     model(Tensor(np.ones((1, 2), dtype=np.float32))).sum().backward()
     model.double()
     assert model.layers[0].weight is weight
-    assert all(p.dtype == np.float64 and p.grad.dtype == np.float64 for p in model.parameters())
+    assert all(p.dtype == np.float64 and p.grad is None for p in model.parameters())
+    assert model(Tensor(np.ones((1, 2)))).dtype == np.float64
+    assert model.float().layers[0].weight.dtype == np.float32
     with pytest.raises(TypeError, match="floating point.*int32"):
         model.to(np.int32)
+
+
+def test_deepcopy_gives_an_independent_model():
+    model = nn.MLP([2, 3, 1])
+    twin = copy.deepcopy(model)
+    twin.layers[0].weight.data[...] = 0.0
+    assert not np.all(model.layers[0].weight.data == 0.0)
+    assert [n for n, _ in twin.named_parameters()] == [n for n, _ in model.named_parameters()]
+    assert twin(Tensor(np.ones((1, 2))))._scope == ("MLP", "layers (Sequential)", "2 (Linear)")
 
 
 # -- state dicts ------------------------------------------------------------------
