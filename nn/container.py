@@ -19,10 +19,12 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add module as the next child, named by its position."""
         self.add_module(str(len(self._modules)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each module in turn."""
         for module in modules:
             self.append(module)
         return self
@@ -60,6 +62,7 @@ class Sequential(ModuleList):
         return super().__getitem__(index)
 
     def forward(self, x: Any) -> Any:
+        """x passed through each child in order."""
         for module in self._modules.values():
             x = module(x)
         return x

@@ -80,6 +80,7 @@ class DataLoader:
             yield self._batch(order[start : start + self.batch_size])
 
     def _batch(self, index: np.ndarray) -> tuple[Tensor, ...]:
+        """The examples at index, one Tensor per field with the batch as its first axis."""
         if isinstance(self.dataset, TensorDataset):
             return self.dataset[index]
         rows = [self.dataset[int(i)] for i in index]

@@ -131,8 +131,7 @@ def multi_margin_loss(
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
     y = _class_indices("multi_margin_loss", x, target)
     n_classes = x.shape[-1]
-    rows = np.arange(x.shape[0]) if x.ndim == 2 else ()
-    index = (rows, y) if x.ndim == 2 else y
+    index = (np.arange(x.shape[0]), y) if x.ndim == 2 else y  # each row's true class
     right = x[index].unsqueeze(-1)
     hinge = relu(x - right + margin)
     if p == 2:
@@ -220,10 +219,12 @@ def soft_auc_loss(scores: Tensor, labels: Any, temperature: float = 1.0) -> Tens
 
 
 def _tensor(x: Any) -> Tensor:
+    """x as a Tensor (arrays and lists become constants)."""
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _logits(fn: str, input: Any) -> Tensor:
+    """The scores of a classification loss: (N, C), or (C,) for one example."""
     x = _tensor(input)
     if x.ndim not in (1, 2):
         raise ValueError(f"{fn}: input must have shape (N, C) (or (C,) for one example), got {x.shape}")
@@ -231,11 +232,13 @@ def _logits(fn: str, input: Any) -> Tensor:
 
 
 def _check_reduction(fn: str, reduction: str) -> None:
+    """reduction must be "mean", "sum" or "none"."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
+    """The mean or the sum of per-element losses, or the losses themselves."""
     if reduction == "mean":
         return losses.mean()
     if reduction == "sum":
@@ -296,6 +299,7 @@ def _constant_like(value: Any, x: Tensor) -> Any:
 
 
 def _same_shape_target(fn: str, x: Tensor, target: Any) -> Any:
+    """An elementwise loss's target: numbers, shaped exactly like the input."""
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind not in "biuf":
         raise TypeError(f"{fn}: target must hold numbers, got dtype {t.dtype}")
@@ -305,6 +309,7 @@ def _same_shape_target(fn: str, x: Tensor, target: Any) -> Any:
 
 
 def _check_range(fn: str, what: str, values: Any, lo: float, hi: float) -> None:
+    """Every value must lie in [lo, hi]."""
     data = values.data if isinstance(values, Tensor) else values
     if np.size(data) and (np.min(data) < lo or np.max(data) > hi):
         raise ValueError(

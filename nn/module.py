@@ -47,6 +47,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define one in the subclass")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """forward(*args), with the tensors it makes labelled by this module's scope."""
         with self._scope:
             return self.forward(*args, **kwargs)
 
@@ -98,6 +99,7 @@ class Module:
         self.__dict__.pop(name, None)
 
     def _check_name(self, name: str) -> None:
+        """A name must be usable in a dotted path and must not hide an unregistered attribute."""
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"a parameter or module name must be a non-empty string without '.', got {name!r}")
         if name in self.__dict__ and name not in self._parameters and name not in self._modules:
@@ -134,6 +136,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """Each direct child module, in registration order."""
         for _, module in self.named_children():
             yield module
 
@@ -149,6 +152,7 @@ class Module:
             yield from child.named_modules(f"{prefix}.{name}" if prefix else name, remove_duplicate, _seen)
 
     def modules(self) -> Iterator[Module]:
+        """This module and every descendant, each once, parents first."""
         for _, module in self.named_modules():
             yield module
 
@@ -211,9 +215,11 @@ class Module:
         return self
 
     def double(self) -> Module:
+        """`to(float64)`."""
         return self.to(np.float64)
 
     def float(self) -> Module:
+        """`to(float32)`."""
         return self.to(np.float32)
 
     def state_dict(self) -> dict[str, Tensor]:
@@ -275,6 +281,7 @@ class Module:
 
 
 def _is_list_of_modules(value: Any) -> bool:
+    """A non-empty list or tuple holding only Modules (which assignment turns into a ModuleList)."""
     return (
         isinstance(value, (list, tuple))
         and len(value) > 0

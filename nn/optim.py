@@ -86,6 +86,7 @@ class Optimizer:
         return loss
 
     def _update(self, group: dict[str, Any]) -> None:
+        """Change p.data in place for every parameter of the group that has a gradient."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -53,6 +53,7 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
 
 
 def _write(file: IO[bytes], arrays: dict[str, np.ndarray]) -> None:
+    """An uncompressed zip of `key.npy` members, as np.savez writes, but never pickling."""
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive:
         for key, array in arrays.items():
             with archive.open(key + ".npy", "w", force_zip64=True) as member:

@@ -230,3 +230,8 @@ def test_mlp_rejects_bad_sizes_and_activations():
         nn.MLP([3])
     with pytest.raises(ValueError, match="activation must be one of .*'gelu'"):
         nn.MLP([2, 2], activation="gelu")
+
+
+def test_functional_dropout_passes_through_when_not_training():
+    x = Tensor(np.ones(3))
+    assert nn.functional.dropout(x, 0.9, training=False) is x

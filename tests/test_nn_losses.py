@@ -409,3 +409,10 @@ def test_loss_modules_equal_their_functions():
     assert repr(nn.CrossEntropyLoss()) == "CrossEntropyLoss()"
     assert repr(nn.MSELoss(reduction="sum")) == "MSELoss(reduction='sum')"
     assert repr(nn.MultiMarginLoss()) == "MultiMarginLoss(p=1, margin=1.0)"
+
+
+def test_multi_margin_loss_of_one_unbatched_example():
+    x = np.array([0.3, -1.0, 0.8])
+    loss = F.multi_margin_loss(Tensor(x), np.int64(1), weight=np.array([1.0, 2.0, 3.0]))
+    assert loss.shape == ()
+    assert loss.item() == pytest.approx(np_multi_margin(x[None], np.array([1]), weight=[1.0, 2.0, 3.0])[0])

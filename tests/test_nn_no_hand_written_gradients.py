@@ -23,7 +23,9 @@ def test_no_module_in_nn_defines_a_gradient(path):
         if isinstance(node, ast.FunctionDef):
             assert not any(word in node.name.lower() for word in ("vjp", "backward", "grad_fn")), node.name
         if isinstance(node, ast.ImportFrom) and node.module:
-            assert not node.module.startswith(("autograd.graph", "autograd.engine", "autograd.ops")), node.module
+            assert not node.module.startswith(("autograd.graph", "autograd.engine", "autograd.ops")), (
+                node.module
+            )
         if isinstance(node, ast.Name):
             assert node.id not in ("primitive", "_node", "vjps"), f"{path.name}:{node.lineno} uses {node.id}"
         if isinstance(node, ast.Attribute):
@@ -32,7 +34,9 @@ def test_no_module_in_nn_defines_a_gradient(path):
             for target in node.targets:
                 if isinstance(target, ast.Attribute) and target.attr == "grad":
                     value = node.value
-                    assert isinstance(value, ast.Constant) and value.value is None, f"{path.name}:{node.lineno}"
+                    assert isinstance(value, ast.Constant) and value.value is None, (
+                        f"{path.name}:{node.lineno}"
+                    )
 
 
 def test_the_scan_covers_the_whole_package():
