@@ -23,6 +23,12 @@ __all__ = ["save", "load"]
 
 PathOrFile = str | os.PathLike | IO[bytes]
 
+# The archive's comment says how many arrays were saved, so that a damaged directory that
+# drops entries is caught on load instead of silently giving fewer keys.
+_SIGNATURE = b"readgrad state dict, arrays: "
+# What zipfile raises for a damaged archive (bad flags read as "encrypted" or "unsupported").
+_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError)
+
 
 def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
     """Write a module's state dict (or a state dict) to `path` as .npz; the file appears whole or not at all."""
@@ -55,6 +61,7 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
 def _write(file: IO[bytes], arrays: dict[str, np.ndarray]) -> None:
     """An uncompressed zip of `key.npy` members, as np.savez writes, but never pickling."""
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.comment = _SIGNATURE + str(len(arrays)).encode()
         for key, array in arrays.items():
             with archive.open(key + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, array, allow_pickle=False)
@@ -77,28 +84,51 @@ def load(path: PathOrFile) -> dict[str, Tensor]:
     state: dict[str, Tensor] = {}
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_count(archive, refuse)
             for name in archive.namelist():
-                if not name.endswith(".npy"):
-                    raise refuse(f"it holds {name!r}, which is not a .npy array")
-                key = name[: -len(".npy")]
+                key, array = _read_entry(archive, name, refuse)
                 if key in state:
                     raise refuse(f"it holds the key {key!r} twice")
-                with archive.open(name) as member:
-                    try:
-                        array = np.lib.format.read_array(member, allow_pickle=False)
-                    except ValueError as error:
-                        if "allow_pickle" in str(error):
-                            raise refuse(
-                                f"{key!r} is an object array (pickled Python objects), which nn.load "
-                                "refuses to read because unpickling can run code"
-                            ) from None
-                        raise refuse(f"{key!r} is not a valid array ({error})") from None
-                if array.dtype.kind not in "fiub":
-                    raise refuse(f"{key!r} holds {array.dtype} data; a state dict holds only numbers")
                 state[key] = Tensor(array)
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+    except _DAMAGED as error:
         raise refuse(f"it is truncated or corrupted ({error})") from None
     return state
+
+
+def _check_count(archive: zipfile.ZipFile, refuse) -> None:
+    """Our own files say how many arrays they hold; an .npz from elsewhere is taken as it is."""
+    comment = archive.comment
+    if comment and _SIGNATURE.startswith(comment):
+        raise refuse("it is truncated or corrupted (its last bytes are missing)")
+    if comment.startswith(_SIGNATURE):
+        saved = comment[len(_SIGNATURE) :]
+        found = len(archive.namelist())
+        if saved != str(found).encode():
+            raise refuse(
+                f"it is truncated or corrupted (saved with {saved.decode(errors='replace')} arrays, holds {found})"
+            )
+
+
+def _read_entry(archive: zipfile.ZipFile, name: str, refuse) -> tuple[str, np.ndarray]:
+    """(key, array) for one member `key.npy`, read with pickling off; a damaged archive raises as it is."""
+    if not name.endswith(".npy"):
+        raise refuse(f"it holds {name!r}, which is not a .npy array")
+    key = name[: -len(".npy")]
+    with archive.open(name) as member:
+        try:
+            array = np.lib.format.read_array(member, allow_pickle=False)
+        except _DAMAGED:
+            raise  # the archive itself is damaged: load reports it
+        except Exception as error:  # NumPy's header parser raises several kinds
+            if "allow_pickle" in str(error):
+                raise refuse(
+                    f"{key!r} is an object array (pickled Python objects), which nn.load "
+                    "refuses to read because unpickling can run code"
+                ) from None
+            raise refuse(f"{key!r} is not a valid array ({error})") from None
+    if array.dtype.kind not in "fiub":
+        raise refuse(f"{key!r} holds {array.dtype} data; a state dict holds only numbers")
+    return key, array
 
 
 def _peek(path: PathOrFile, n: int) -> bytes:

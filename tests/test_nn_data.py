@@ -99,6 +99,13 @@ def test_loader_over_any_indexable_dataset_stacks_rows():
     assert y.tolist() == [2, 3]
 
 
+def test_loader_over_a_list_of_examples_stacks_them_into_one_tensor():
+    batches = list(
+        DataLoader([np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([5.0, 6.0])], batch_size=2)
+    )
+    assert isinstance(batches[0], Tensor) and batches[0].shape == (2, 2) and batches[1].shape == (1, 2)
+
+
 def test_loader_rejects_bad_arguments():
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         DataLoader(dataset(), batch_size=0)

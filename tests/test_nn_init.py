@@ -23,6 +23,7 @@ def test_calculate_gain_matches_pytorchs_table():
     assert init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
     assert init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01**2)))
     assert init.calculate_gain("leaky_relu", 0) == pytest.approx(math.sqrt(2))
+    assert init.calculate_gain("selu") == 0.75
     with pytest.raises(ValueError, match="unknown nonlinearity 'swish'"):
         init.calculate_gain("swish")
 

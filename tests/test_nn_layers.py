@@ -235,3 +235,17 @@ def test_mlp_rejects_bad_sizes_and_activations():
 def test_functional_dropout_passes_through_when_not_training():
     x = Tensor(np.ones(3))
     assert nn.functional.dropout(x, 0.9, training=False) is x
+
+
+def test_module_list_slices_are_module_lists():
+    blocks = nn.ModuleList([nn.Linear(1, 1), nn.ReLU(), nn.Tanh()])
+    tail = blocks[1:]
+    assert isinstance(tail, nn.ModuleList) and not isinstance(tail, nn.Sequential)
+    assert [type(m) for m in tail] == [nn.ReLU, nn.Tanh]
+
+
+def test_functional_softmax_takes_axis_or_dim():
+    a = np.random.default_rng(6).standard_normal((3, 4))
+    by_rows = np.exp(a) / np.exp(a).sum(0, keepdims=True)
+    np.testing.assert_allclose(nn.functional.softmax(a, dim=0).data, by_rows, rtol=1e-12)
+    np.testing.assert_allclose(nn.functional.log_softmax(Tensor(a), 0).data, np.log(by_rows), rtol=1e-12)

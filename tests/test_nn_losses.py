@@ -242,6 +242,8 @@ def test_bce_with_logits_checks_the_target():
         F.binary_cross_entropy_with_logits(x, np.zeros(2))
     with pytest.raises(ValueError, match=r"target must lie in \[0.0, 1.0\], got values from 0.0 to 2.0"):
         F.binary_cross_entropy_with_logits(x, np.array([[0.0, 1.0], [2.0, 0.0]]))
+    with pytest.raises(TypeError, match="expected numbers, got dtype <U1"):
+        F.binary_cross_entropy_with_logits(x, np.zeros((2, 2)), pos_weight=np.array(["a", "b"]))
     with pytest.raises(TypeError, match="target must hold numbers, got dtype complex128"):
         F.binary_cross_entropy_with_logits(x, np.zeros((2, 2), dtype=complex))
     # bools and 0/1 integers are fine targets
@@ -295,6 +297,8 @@ def test_multi_margin_loss_rejects_bad_p_and_weight():
         F.multi_margin_loss(x, np.array([0, 1]), p=3)
     with pytest.raises(ValueError, match=r"weight must have shape \(3,\), got \(2,\)"):
         F.multi_margin_loss(x, np.array([0, 1]), weight=np.ones(2))
+    with pytest.raises(ValueError, match="MultiMarginLoss: p must be 1 or 2, got 0"):
+        nn.MultiMarginLoss(p=0)
 
 
 # -- triplet_margin_loss ------------------------------------------------------------------------
@@ -332,7 +336,13 @@ def test_triplet_margin_loss_gradient_and_module():
     assert module(a, p, n).item() == pytest.approx(expected, rel=1e-12)
 
 
-def test_triplet_margin_loss_needs_one_shape():
+def test_triplet_margin_loss_needs_one_shape_and_a_positive_norm():
+    x = Tensor(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="p must be positive, got 0"):
+        F.triplet_margin_loss(x, x, x, p=0)
+    assert (
+        repr(nn.TripletMarginLoss(reduction="sum")) == "TripletMarginLoss(margin=1.0, p=2.0, reduction='sum')"
+    )
     with pytest.raises(ValueError, match=r"anchor \(2, 3\), positive \(2, 3\), negative \(2, 4\)"):
         F.triplet_margin_loss(Tensor(np.zeros((2, 3))), Tensor(np.zeros((2, 3))), Tensor(np.zeros((2, 4))))
 
@@ -388,6 +398,11 @@ def test_soft_auc_loss_rejects_bad_labels():
         F.soft_auc_loss(scores, np.array([0, 1]))
     with pytest.raises(ValueError, match="temperature must be positive, got 0"):
         F.soft_auc_loss(scores, np.array([0, 1, 1]), temperature=0)
+    with pytest.raises(TypeError, match="labels must be 0/1 numbers or bools, got dtype <U1"):
+        F.soft_auc_loss(scores, np.array(["0", "1", "1"]))
+    with pytest.raises(ValueError, match="SoftAUCLoss: temperature must be positive, got -1"):
+        nn.SoftAUCLoss(temperature=-1)
+    assert repr(nn.SoftAUCLoss(0.1)) == "SoftAUCLoss(temperature=0.1)"
 
 
 # -- the loss modules call the functions --------------------------------------------------------------

@@ -306,3 +306,32 @@ def test_the_scope_is_closed_after_the_call_even_when_forward_raises():
         layer(Tensor(np.ones((1, 5))))
     x = Tensor(np.ones(2), requires_grad=True)
     assert (x * 2)._scope == ()
+
+
+def test_registration_rejects_bad_names_and_values():
+    module = nn.Module()
+    with pytest.raises(KeyError, match="without '.', got 'a.b'"):
+        module.register_parameter("a.b", nn.Parameter([1.0]))
+    with pytest.raises(KeyError, match="non-empty string"):
+        module.add_module("", nn.ReLU())
+    with pytest.raises(TypeError, match="'w' must be an nn.Parameter or None, got Tensor"):
+        module.register_parameter("w", Tensor([1.0]))
+    with pytest.raises(TypeError, match="'m' must be a Module or None, got int"):
+        module.add_module("m", 3)
+    module.note = "plain"
+    with pytest.raises(KeyError, match="already has an attribute 'note' that is not registered"):
+        module.register_parameter("note", nn.Parameter([1.0]))
+    module.note = nn.Parameter([1.0])  # assignment replaces the plain attribute, as in PyTorch
+    assert [name for name, _ in module.named_parameters()] == ["note"]
+
+
+def test_load_state_dict_needs_a_mapping():
+    with pytest.raises(TypeError, match="expected a dict of name -> array, got list"):
+        nn.Linear(1, 1).load_state_dict([np.zeros((1, 1))])
+
+
+def test_load_state_dict_replaces_a_read_only_array():
+    layer = nn.Linear(1, 1)
+    layer.weight.data = np.broadcast_to(np.float32(0.0), (1, 1))  # a read-only view
+    layer.load_state_dict({"weight": [[2.0]], "bias": [0.0]})
+    assert layer.weight.data.flags.writeable and layer.weight.data[0, 0] == 2.0

@@ -176,13 +176,14 @@ def test_zero_grad_sets_gradients_to_none():
     assert layer.weight.grad is None and layer.bias.grad is None
 
 
-def test_parameters_without_a_gradient_are_skipped_and_keep_no_state():
+@pytest.mark.parametrize("make", [lambda p: nn.optim.SGD(p, lr=0.1, momentum=0.9), nn.optim.Adam])
+def test_parameters_without_a_gradient_are_skipped_and_keep_no_state(make):
     a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
-    opt = nn.optim.Adam([a, b], lr=0.1)
+    opt = make([a, b])
     (a * a).sum().backward()
     opt.step()
     np.testing.assert_array_equal(b.data, 1.0)
-    assert b not in opt.state and opt.state[a]["step"] == 1
+    assert b not in opt.state and a in opt.state
 
 
 def test_param_groups_take_their_own_hyperparameters():
@@ -222,6 +223,10 @@ def test_optimizers_reject_bad_arguments():
         nn.optim.AdamW(layer.parameters(), lr=-1)
     with pytest.raises(ValueError, match=r"betas\[1\] must be in \[0, 1\), got 1.0"):
         nn.optim.Adam(layer.parameters(), betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="eps must be >= 0, got -1e-08"):
+        nn.optim.Adam(layer.parameters(), eps=-1e-8)
+    with pytest.raises(ValueError, match="a parameter group has no parameters"):
+        nn.optim.SGD([{"params": [layer.weight]}, {"params": []}], lr=0.1)
     with pytest.raises(ValueError, match="weight_decay must be >= 0"):
         nn.optim.Adam(layer.parameters(), weight_decay=-1)
     with pytest.raises(ValueError, match="nesterov needs momentum > 0"):

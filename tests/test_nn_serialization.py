@@ -9,6 +9,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor
@@ -65,6 +67,21 @@ def test_save_leaves_no_partial_file_behind(tmp_path):
     assert os.listdir(tmp_path) == ["model.npz"]
 
 
+def test_a_failed_save_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    nn.save(nn.Linear(2, 2), path)
+    before = path.read_bytes()
+
+    def crash(file, arrays):
+        file.write(b"PK half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("nn.serialization._write", crash)
+    with pytest.raises(OSError, match="disk full"):
+        nn.save(nn.Linear(2, 2), path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["model.npz"]
+
+
 def test_save_refuses_what_it_cannot_store_safely(tmp_path):
     with pytest.raises(TypeError, match="'names' holds <U3 data; only numeric arrays can be saved"):
         nn.save({"names": np.array(["abc"])}, tmp_path / "x.npz")
@@ -99,6 +116,22 @@ def test_a_truncated_file_is_refused(tmp_path):
             nn.load(write(tmp_path, data[:cut]))
 
 
+def test_a_file_cut_anywhere_is_refused_unless_every_array_survived():
+    data = saved_bytes()
+    original = nn.load(io.BytesIO(data))
+    refused = 0
+    for cut in range(len(data)):
+        try:
+            state = nn.load(io.BytesIO(data[:cut]))
+        except ValueError as error:
+            assert "truncated or corrupted" in str(error) or "not a zip" in str(error)
+            refused += 1
+        else:  # only the archive comment was cut off: the arrays are all there
+            assert list(state) == list(original)
+            assert all(np.array_equal(state[k].data, original[k].data) for k in state)
+    assert refused >= len(data) - 1
+
+
 def test_a_corrupted_file_is_refused(tmp_path):
     data = bytearray(saved_bytes())
     data[200:210] = b"\xff" * 10  # inside the first array's bytes: the CRC no longer matches
@@ -124,6 +157,33 @@ def test_a_zip_holding_something_else_is_refused(tmp_path):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notes.txt", "not an array")
     with pytest.raises(ValueError, match="it holds 'notes.txt', which is not a .npy array"):
+        nn.load(write(tmp_path, buffer.getvalue()))
+
+
+def test_an_archive_holding_fewer_arrays_than_it_was_saved_with_is_refused(tmp_path):
+    # A damaged central directory can hide entries; the count saved in the comment catches it.
+    buffer = io.BytesIO(saved_bytes())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.comment = archive.comment.replace(b"4", b"5")
+    with pytest.raises(ValueError, match=r"truncated or corrupted \(saved with 5 arrays, holds 4\)"):
+        nn.load(write(tmp_path, buffer.getvalue()))
+
+
+def test_a_zip_with_a_key_twice_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        for _ in range(2):
+            with archive.open("w.npy", "w") as member:
+                np.lib.format.write_array(member, np.zeros(2))
+    with pytest.raises(ValueError, match="it holds the key 'w' twice"):
+        nn.load(write(tmp_path, buffer.getvalue()))
+
+
+def test_a_malformed_array_header_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("w.npy", b"\x93NUMPY\x01\x00\x10\x00{'descr': 'nonsense'}")
+    with pytest.raises(ValueError, match="'w' is not a valid array"):
         nn.load(write(tmp_path, buffer.getvalue()))
 
 
@@ -161,3 +221,22 @@ def test_a_pickle_renamed_to_npz_is_refused_and_never_run(tmp_path):
 def test_a_missing_file_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         nn.load(tmp_path / "absent.npz")
+
+
+@settings(max_examples=60, deadline=None)
+@given(position=st.integers(0, 10_000), byte=st.integers(0, 255))
+def test_any_single_damaged_byte_loads_or_gives_the_clear_error(position, byte):
+    data = bytearray(SAVED)
+    data[position % len(data)] = byte
+    try:
+        state = nn.load(io.BytesIO(bytes(data)))
+    except ValueError as error:
+        assert str(error).startswith("nn.load: the file is not a saved state dict: ")
+    else:  # the byte was one the format does not check (a timestamp, say): the arrays must be intact
+        assert list(state) == list(ORIGINAL)
+        for key in state:
+            np.testing.assert_array_equal(state[key].data, ORIGINAL[key].data)
+
+
+SAVED = saved_bytes()
+ORIGINAL = nn.load(io.BytesIO(SAVED))
