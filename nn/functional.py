@@ -73,7 +73,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     x = _logits("cross_entropy", input)
     _check_reduction("cross_entropy", reduction)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if t.dtype.kind in "fc" and t.shape == x.shape:
+    if t.dtype.kind == "f" and t.shape == x.shape:
         return _soft_cross_entropy(x, target, reduction)
     return _pick_and_reduce(
         autograd.log_softmax(x, -1), _class_indices("cross_entropy", x, target), reduction
@@ -111,7 +111,7 @@ def binary_cross_entropy_with_logits(
     if pos_weight is None:
         losses = softplus(x) - x * t  # the same formula with w = 1, in fewer ops
     else:
-        w = _constant_like(pos_weight, x)
+        w = _constant_like(pos_weight, x, "binary_cross_entropy_with_logits: pos_weight")
         losses = (1.0 - t) * x + ((w - 1.0) * t + 1.0) * softplus(-x)
     return _reduce(losses, reduction)
 
@@ -282,30 +282,28 @@ def _pick_and_reduce(log_probs: Tensor, y: np.ndarray, reduction: str) -> Tensor
 
 def _soft_cross_entropy(x: Tensor, target: Any, reduction: str) -> Tensor:
     """-Σ_c t_ic log softmax(xᵢ)_c: cross-entropy against class probabilities."""
-    t = _constant_like(target, x)
+    t = _constant_like(target, x, "cross_entropy: target")
     _check_range("cross_entropy", "target probabilities", t, 0.0, 1.0)
     losses = -(t * autograd.log_softmax(x, -1)).sum(-1)
     return _reduce(losses, reduction)
 
 
-def _constant_like(value: Any, x: Tensor) -> Any:
+def _constant_like(value: Any, x: Tensor, what: str) -> Any:
     """A Tensor as it is; anything else as an array of x's dtype (a float64 array must not promote x)."""
     if isinstance(value, Tensor):
         return value
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected numbers, got dtype {array.dtype}")
+        raise TypeError(f"{what} must hold numbers, got dtype {array.dtype}")
     return array.astype(x.dtype, copy=False)
 
 
 def _same_shape_target(fn: str, x: Tensor, target: Any) -> Any:
     """An elementwise loss's target: numbers, shaped exactly like the input."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if t.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: target must hold numbers, got dtype {t.dtype}")
+    t = _constant_like(target, x, f"{fn}: target")
     if t.shape != x.shape:
         raise ValueError(f"{fn}: target has shape {t.shape} but input has shape {x.shape}; they must match")
-    return _constant_like(target, x)
+    return t
 
 
 def _check_range(fn: str, what: str, values: Any, lo: float, hi: float) -> None:
