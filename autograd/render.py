@@ -69,7 +69,7 @@ def _renderer_for(format: str):
     before = dot_command.DOT_BINARY
     dot_command.DOT_BINARY = program
     try:
-        yield
+        yield program
     finally:
         dot_command.DOT_BINARY = before
 
@@ -77,6 +77,13 @@ def _renderer_for(format: str):
 def _format_of(picture: graphviz.Digraph, args: tuple, kwargs: dict, position: int) -> str:
     given = kwargs.get("format", args[position] if len(args) > position else None)
     return given or picture.format
+
+
+def _hush_pure(program: pathlib.Path, args: tuple, kwargs: dict, position: int) -> None:
+    """graphviz-pure warns on stderr at every non-ASCII letter (the · and × of op labels) though it
+    draws them well; unless told otherwise, keep its stderr (a failure still raises, with it)."""
+    if program.name.startswith("graphviz-pure") and len(args) <= position:
+        kwargs.setdefault("quiet", True)
 
 
 class Picture(graphviz.Digraph):
@@ -91,11 +98,13 @@ class Picture(graphviz.Digraph):
         super().__init__(*args, **kwargs)
 
     def pipe(self, *args, **kwargs):
-        with _renderer_for(_format_of(self, args, kwargs, 0)):
+        with _renderer_for(_format_of(self, args, kwargs, 0)) as program:
+            _hush_pure(program, args, kwargs, 4)
             return super().pipe(*args, **kwargs)
 
     def render(self, *args, **kwargs):
-        with _renderer_for(_format_of(self, args, kwargs, 4)):
+        with _renderer_for(_format_of(self, args, kwargs, 4)) as program:
+            _hush_pure(program, args, kwargs, 8)
             return super().render(*args, **kwargs)
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
