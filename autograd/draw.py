@@ -15,6 +15,7 @@ graph gives the same DOT source on every run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -389,7 +390,7 @@ def draw_graph(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     rankdir: str = "LR",
     collapse: bool | int = False,
-    params=None,
+    params: dict[str, Tensor] | Iterable[tuple[str, Tensor]] | None = None,
     step: int | None = None,
 ) -> Picture:
     """A `graphviz.Digraph` of everything `root` depends on; shows inline in Jupyter.
@@ -402,8 +403,8 @@ def draw_graph(
     - Gradients: a leaf shows its `.grad`. An intermediate shows its retained `.grad`, or,
       once backward has run, for a scalar root whose graph is intact (use
       `backward(retain_graph=True)`), d(root)/d(tensor) recomputed with `autograd.grad`
-      (no `.grad` is touched). After a plain `backward()` the graph is freed: what is left
-      is drawn, with a note saying so.
+      (no `.grad` is touched; hooks on those tensors run again). After a plain `backward()`
+      the graph is freed: what is left is drawn, with a note saying so.
     - Tensors made inside `autograd.scope(...)` (every nn Module's forward) are grouped in
       clusters labelled like "layers.0 (Linear)"; parameters sit with the module that uses
       them. `collapse=True` draws each innermost module as one box; `collapse=k` collapses
@@ -418,7 +419,8 @@ def draw_graph(
     - `step=k`: frame k of `backward_steps(root)`.
 
     `.render('graph', format='png')` saves it (svg, png, pdf); `.source` is the DOT text, which
-    needs no Graphviz installed.
+    needs no Graphviz installed. Rendering uses Graphviz's `dot`, else `graphviz-pure`; with
+    neither, `autograd.render.RendererNotFound` says how to install one.
     """
     if step is not None:
         from .steps import backward_steps
