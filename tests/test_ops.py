@@ -219,6 +219,14 @@ CASES: dict[str, Case] = {
         lambda g, index, shape: scattered(index, shape, g),
         shape_ops.scatter_add,
     ),
+    "log_softmax": Case(
+        hnp.array_shapes(min_dims=1, max_dims=3, **SMALL).flatmap(
+            lambda s: st.tuples(st.just(s), st.integers(-len(s), len(s) - 1))
+        ),
+        lambda rng, s: [values(rng, s[0]), s[1]],
+        lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
+        autograd.log_softmax,
+    ),
     "concatenate": Case(
         concatenations(),
         lambda rng, s: [s[1], *pieces(rng, s)],
