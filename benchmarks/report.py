@@ -146,7 +146,8 @@ def compare(before_path: Path, after_path: Path) -> str:
         "peak after",
         "after/before",
     ]
-    text = f"before: {before_path} ({before['meta']['git']['commit']})\nafter:  {after_path} ({after['meta']['git']['commit']})\n\n"
+    text = f"before: {before_path} ({before['meta']['git']['commit'] or '?'})\n"
+    text += f"after:  {after_path} ({after['meta']['git']['commit'] or '?'})\n\n"
     text += _table(header, rows)
     old_targets = {(t["workload"], t["case"], t["metric"]): t for t in before.get("targets", [])}
     target_rows = []

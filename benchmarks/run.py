@@ -144,6 +144,14 @@ def _cpu_name() -> str:
     return platform.processor()
 
 
+def _load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages: other work on the machine makes timings noisy."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def default_out() -> Path:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return ROOT / "benchmarks" / "results" / f"{stamp}.json"
@@ -165,15 +173,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     meta = metadata(args.quick, args.rounds)
+    meta["load_average_before"] = _load_average()
     print(
         f"readgrad benchmarks ({'quick' if args.quick else 'full'}): one BLAS thread per engine, "
         f"each in its own process"
     )
     results = run_suite(args.only, args.quick, args.rounds)
+    meta["load_average_after"] = _load_average()
     document = {"meta": meta, "results": results, "targets": targets(results)}
     out = args.out or default_out()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=1) + "\n")
     print()
     print(report.render(document))
-    print(f"\nsaved {out}")
+    load = meta["load_average_before"], meta["load_average_after"]
+    print(f"\nload average (1/5/15 min) before {load[0]}, after {load[1]} on {os.cpu_count()} CPUs")
+    print(f"saved {out}")
