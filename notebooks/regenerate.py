@@ -1,0 +1,44 @@
+"""Run the notebooks top to bottom and save them with their outputs.
+
+    python notebooks/regenerate.py                 # every notebook
+    python notebooks/regenerate.py 03_moons        # just the ones named
+
+Each notebook runs in a fresh kernel with its own folder as the working directory,
+as nbmake runs it in the test suite. Timing metadata is dropped so that a rerun
+changes only what the code printed or drew.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+
+
+def regenerate(path: Path, timeout: int = 120) -> float:
+    """Execute one notebook in place; return the seconds it took."""
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    seconds = time.perf_counter() - start
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(names: list[str]) -> None:
+    paths = [HERE / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        print(f"{path.name}: {regenerate(path):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
