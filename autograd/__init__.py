@@ -1,9 +1,9 @@
 """A reverse-mode automatic differentiation engine over NumPy.
 
-    >>> from autograd import Tensor
-    >>> a = Tensor(-4.0, requires_grad=True)
-    >>> y = (a * a).tanh()
-    >>> y.backward()
+>>> from autograd import Tensor
+>>> a = Tensor(-4.0, requires_grad=True)
+>>> y = (a * a).tanh()
+>>> y.backward()
 """
 
 # tensor first: it defines Tensor, then pulls in the ops that build on it.
@@ -56,13 +56,75 @@ from .random import default_generator, manual_seed
 clamp = clip
 
 __all__ = [
-    "Tensor", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "grad", "gradcheck",
-    "gradgradcheck", "set_default_dtype", "get_default_dtype", "manual_seed", "default_generator",
-    "scope", "toposort", "backward_order", "REGISTRY",
-    "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
-    "abs", "add", "clip", "clamp", "cos", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
-    "relu", "sigmoid", "sign", "sin", "sqrt", "sub", "tanh", "where", "matmul",
-    "sum", "mean", "max", "min", "var", "std", "logsumexp", "softmax", "log_softmax", "argmax", "argmin",
-    "broadcast_to", "sum_to", "concatenate", "cat", "stack", "reshape", "transpose", "permute",
-    "swapaxes", "squeeze", "unsqueeze", "flatten", "expand", "getitem",
+    "Tensor",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "set_default_dtype",
+    "get_default_dtype",
+    "manual_seed",
+    "default_generator",
+    "scope",
+    "toposort",
+    "backward_order",
+    "REGISTRY",
+    "zeros",
+    "ones",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "arange",
+    "randn",
+    "rand",
+    "abs",
+    "add",
+    "clip",
+    "clamp",
+    "cos",
+    "div",
+    "exp",
+    "log",
+    "maximum",
+    "minimum",
+    "mul",
+    "neg",
+    "pow",
+    "relu",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sqrt",
+    "sub",
+    "tanh",
+    "where",
+    "matmul",
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "var",
+    "std",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "argmax",
+    "argmin",
+    "broadcast_to",
+    "sum_to",
+    "concatenate",
+    "cat",
+    "stack",
+    "reshape",
+    "transpose",
+    "permute",
+    "swapaxes",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+    "expand",
+    "getitem",
 ]

@@ -7,7 +7,7 @@ the VJPs record their own graph, which is how higher derivatives come for free.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -67,9 +67,7 @@ def _seed(root: Tensor, gradient) -> Tensor:
         return graph._constant(np.ones_like(root.data))
     seed = gradient if isinstance(gradient, Tensor) else Tensor(np.asarray(gradient, dtype=root.dtype))
     if seed.shape != root.shape:
-        raise RuntimeError(
-            f"backward: gradient has shape {seed.shape} but the output has shape {root.shape}"
-        )
+        raise RuntimeError(f"backward: gradient has shape {seed.shape} but the output has shape {root.shape}")
     return seed
 
 

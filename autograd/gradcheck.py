@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -41,8 +41,13 @@ def _analytic_jacobians(fn, xs, wrt) -> list[np.ndarray]:
             if o.requires_grad:
                 onehot = np.zeros(o.data.size, dtype=o.dtype)
                 onehot[j] = 1
-                gs = grad(o, [xs[k] for k in wrt], grad_outputs=Tensor(onehot.reshape(o.shape)),
-                          retain_graph=True, allow_unused=True)
+                gs = grad(
+                    o,
+                    [xs[k] for k in wrt],
+                    grad_outputs=Tensor(onehot.reshape(o.shape)),
+                    retain_graph=True,
+                    allow_unused=True,
+                )
                 for jac, g in zip(jacobians, gs):
                     if g is not None:
                         jac[row] = np.asarray(g.data, dtype=np.float64).ravel()
@@ -64,10 +69,14 @@ def _numeric_jacobian(fn, xs, k: int, eps: float) -> np.ndarray:
         minus = _flat_outputs(fn, xs)
         flat[i] = original
         columns.append((plus - minus) / (2 * eps))
-    return np.stack(columns, axis=1) if columns else np.zeros((0, 0))
+    if not columns:  # an empty input: a Jacobian with no columns
+        return np.zeros((_flat_outputs(fn, xs).size, 0))
+    return np.stack(columns, axis=1)
 
 
-def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradcheck(
+    fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """True if backward's gradients of `fn(*inputs)` match central finite differences.
 
     Runs in float64 on copies of the inputs; otherwise raises an AssertionError that
@@ -91,7 +100,9 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     return True
 
 
-def gradgradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradgradcheck(
+    fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """gradcheck of the first derivatives: checks second derivatives (via create_graph)."""
     xs = _float64_copies(_as_tuple(inputs))
     wrt = [k for k, x in enumerate(xs) if isinstance(x, Tensor) and x.requires_grad]
@@ -104,8 +115,13 @@ def gradgradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float
         used = [(o, w) for o, w in zip(outs, weights) if o.requires_grad]
         if not used:
             return tuple(Tensor(np.zeros(args[k].shape)) for k in wrt)
-        gs = grad([o for o, _ in used], [args[k] for k in wrt], [w for _, w in used],
-                  create_graph=True, allow_unused=True)
+        gs = grad(
+            [o for o, _ in used],
+            [args[k] for k in wrt],
+            [w for _, w in used],
+            create_graph=True,
+            allow_unused=True,
+        )
         return tuple(g if g is not None else Tensor(np.zeros(args[k].shape)) for g, k in zip(gs, wrt))
 
     return gradcheck(first_derivatives, xs, eps=eps, atol=atol, rtol=rtol)

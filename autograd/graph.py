@@ -11,9 +11,10 @@ Whether an op records its node is decided here and nowhere else.
 from __future__ import annotations
 
 import functools
+import inspect
+from collections.abc import Callable
 
 import numpy as np
-from typing import Callable
 
 from .tensor import Tensor, default_float_array
 
@@ -42,6 +43,9 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
+
+# PyTorch's names for NumPy's arguments, accepted wherever an op takes the NumPy one.
+_PYTORCH_NAMES = {"dim": "axis", "keepdim": "keepdims"}
 
 REGISTRY: dict[str, Op] = {}
 """Every primitive by name; tests iterate it so that no op escapes its gradient check."""
@@ -85,24 +89,34 @@ def _failed(name: str, error: Exception, *args) -> Exception:
     return type(error)(f"{name}: {error} (input shapes: {shapes})")
 
 
-def primitive(*vjps, name: str | None = None, arity: int = 1):
+def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = True):
     """Declare a differentiable op: `forward` on arrays, `vjps[i]` for its i-th argument.
 
     `arity` says how many leading arguments may be Tensors (1 or 2); the rest are
     plain parameters (an axis, a shape). Variadic ops pass `arity=0` and receive
-    Tensors anywhere in their arguments.
+    Tensors anywhere in their arguments. `register=False` keeps the op out of
+    REGISTRY (for experiments and tests).
     """
 
     def decorate(forward: Callable) -> Callable:
         variadic = len(vjps) == 1 and isinstance(vjps[0], every)
         op = Op(name or forward.__name__, forward, vjps[0] if variadic else vjps, arity)
-        REGISTRY[op.name] = op
+        if register:
+            REGISTRY[op.name] = op
 
         if arity == 1:
+            signature = inspect.signature(forward)
+            n_params = len(signature.parameters) - 1
 
-            def apply(x, *params):
+            def apply(x, *params, **named):
                 if not isinstance(x, Tensor):
                     x = Tensor(x)
+                if named or len(params) != n_params:
+                    # Record every parameter, defaults included: the VJPs take them all.
+                    named = {_PYTORCH_NAMES.get(k, k): v for k, v in named.items()}
+                    bound = signature.bind(x, *params, **named)
+                    bound.apply_defaults()
+                    params = bound.args[1:]
                 try:
                     data = forward(x.data, *params)
                 except (ValueError, IndexError, TypeError) as error:
@@ -151,6 +165,16 @@ def primitive(*vjps, name: str | None = None, arity: int = 1):
         return apply
 
     return decorate
+
+
+def accepts_torch_names(fn: Callable) -> Callable:
+    """Let fn take PyTorch's `dim`/`keepdim` wherever it takes `axis`/`keepdims`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **named):
+        return fn(*args, **{_PYTORCH_NAMES.get(k, k): v for k, v in named.items()})
+
+    return wrapper
 
 
 def _operand(x):
@@ -265,4 +289,3 @@ def _set_anomaly(enabled: bool, hook: Callable | None) -> tuple[bool, Callable |
     previous = (_anomaly, _anomaly_hook)
     _anomaly, _anomaly_hook = enabled, hook
     return previous
-

@@ -8,7 +8,8 @@ in reverse. Operators and methods here are one line each: they call the ops in
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -128,9 +129,7 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Mark a leaf as a variable to differentiate with respect to (in place)."""
         if requires_grad and not _differentiable_dtype(self.data.dtype):
-            raise TypeError(
-                f"only floating-point tensors can require grad; this one is {self.data.dtype}"
-            )
+            raise TypeError(f"only floating-point tensors can require grad; this one is {self.data.dtype}")
         if not requires_grad and self._op is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf: use .detach() instead")
         self.requires_grad = bool(requires_grad)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..graph import _constant
+from ..graph import _constant, accepts_torch_names
 from ..tensor import Tensor
 from .elementwise import exp, log
 from .reduce import _axes, _axis_arg, _kept_shape, sum
@@ -16,17 +16,20 @@ def _count(x: Tensor, axis) -> int:
     return int(np.prod(x.shape)) // max(int(np.prod(kept)), 1)
 
 
+@accepts_torch_names
 def mean(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Σx / n over axis"""
     return sum(x, axis, keepdims) * (1.0 / _count(x, axis))
 
 
+@accepts_torch_names
 def var(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
     """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
     centred = x - mean(x, axis, keepdims=True)
     return sum(centred * centred, axis, keepdims) * (1.0 / (_count(x, axis) - correction))
 
 
+@accepts_torch_names
 def std(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
     """√var"""
     return var(x, axis, keepdims, correction).sqrt()
@@ -38,6 +41,7 @@ def _shift(x: Tensor, axis) -> Tensor:
     return _constant(np.where(np.isfinite(top), top, 0))
 
 
+@accepts_torch_names
 def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (its gradient cancels, so m is a constant)"""
     m = _shift(x, axis)
@@ -48,11 +52,13 @@ def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
     return total.reshape(tuple(n for i, n in enumerate(x.shape) if i not in reduced))
 
 
+@accepts_torch_names
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - logsumexp(x): log-probabilities, stable for large |x|"""
     return x - logsumexp(x, axis, keepdims=True)
 
 
+@accepts_torch_names
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """e^(x - m) / Σ e^(x - m): probabilities along axis"""
     e = exp(x - _shift(x, axis))

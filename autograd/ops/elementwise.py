@@ -124,7 +124,7 @@ def _inside(x, lo, hi):
 
 
 @primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi))
-def clip(x, lo, hi):
+def clip(x, lo=None, hi=None):
     """min(max(x, lo), hi);  d/dx = 1(lo <= x <= hi)"""
     if lo is None and hi is None:
         return x

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from ..graph import _constant, primitive
+from ..graph import _constant, accepts_torch_names, primitive
 from ..tensor import Tensor
 
 
@@ -46,23 +46,29 @@ def _argmax_share(x: Tensor, out: Tensor, axis, keepdims: bool) -> np.ndarray:
     return hits / np.sum(hits, axis=_axis_arg(axis), keepdims=True)
 
 
-@primitive(lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims))
+@primitive(
+    lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims)
+)
 def max(x, axis=None, keepdims=False):
     """max of x over axis;  the gradient goes to the maximal elements, split among ties"""
     return np.max(x, axis=_axis_arg(axis), keepdims=keepdims)
 
 
-@primitive(lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims))
+@primitive(
+    lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims)
+)
 def min(x, axis=None, keepdims=False):
     """min of x over axis;  the gradient goes to the minimal elements, split among ties"""
     return np.min(x, axis=_axis_arg(axis), keepdims=keepdims)
 
 
+@accepts_torch_names
 def argmax(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Index of the largest element (NumPy's answer); no gradient."""
     return _constant(np.argmax(x.data, axis=axis, keepdims=keepdims))
 
 
+@accepts_torch_names
 def argmin(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Index of the smallest element (NumPy's answer); no gradient."""
     return _constant(np.argmin(x.data, axis=axis, keepdims=keepdims))
