@@ -45,7 +45,7 @@ def _shift(x: Tensor, axis) -> Tensor:
 def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (its gradient cancels, so m is a constant)"""
     m = _shift(x, axis)
-    total = log(sum(exp(x - m), axis, True)) + m  # keepdims=True; primitives take parameters by position
+    total = log(sum(exp(x - m), axis, keepdims=True)) + m
     if keepdims:
         return total
     reduced = _axes(axis, x.ndim)
@@ -62,4 +62,4 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """e^(x - m) / Σ e^(x - m): probabilities along axis"""
     e = exp(x - _shift(x, axis))
-    return e / sum(e, axis, True)  # keepdims=True, by position as primitives take it
+    return e / sum(e, axis, keepdims=True)
