@@ -4,8 +4,9 @@
     python notebooks/regenerate.py 03_moons        # just the ones named
 
 Each notebook runs in a fresh kernel with its own folder as the working directory,
-as nbmake runs it in the test suite. Timing metadata is dropped so that a rerun
-changes only what the code printed or drew.
+as nbmake runs it in the test suite. Timing metadata is dropped, and a progress
+bar's many updates are saved as the one line a terminal would end up showing, so
+that a rerun changes only what the code printed or drew.
 """
 
 from __future__ import annotations
@@ -20,6 +21,34 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 
 
+def _as_terminal_shows(text: str) -> str:
+    """Each carriage return rewrites its line (tqdm draws its bar that way): keep what the last one wrote."""
+    lines = []
+    for line in text.split("\n"):
+        drawn = [part for part in line.split("\r") if part]
+        lines.append(drawn[-1] if drawn else "")
+    return "\n".join(lines)
+
+
+def _tidy_streams(outputs: list) -> list:
+    """Join back-to-back pieces of the same stream (stdout, stderr), as a notebook front end shows them."""
+    tidy: list = []
+    for output in outputs:
+        if (
+            output.output_type == "stream"
+            and tidy
+            and tidy[-1].output_type == "stream"
+            and tidy[-1].name == output.name
+        ):
+            tidy[-1].text += output.text
+        else:
+            tidy.append(output)
+    for output in tidy:
+        if output.output_type == "stream":
+            output.text = _as_terminal_shows(output.text)
+    return tidy
+
+
 def regenerate(path: Path, timeout: int = 120) -> float:
     """Execute one notebook in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -30,12 +59,16 @@ def regenerate(path: Path, timeout: int = 120) -> float:
     seconds = time.perf_counter() - start
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _tidy_streams(cell.outputs)
     nbformat.write(notebook, path)
     return seconds
 
 
 def main(names: list[str]) -> None:
-    paths = [HERE / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+    paths = [HERE / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or sorted(
+        HERE.glob("[0-9][0-9]_*.ipynb")
+    )
     for path in paths:
         print(f"{path.name}: {regenerate(path):.1f} s", flush=True)
 
