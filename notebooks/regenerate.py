@@ -5,12 +5,13 @@
 
 Each notebook runs in a fresh kernel with its own folder as the working directory,
 as nbmake runs it in the test suite. Timing metadata is dropped, and a progress
-bar's many updates are saved as the one line a terminal would end up showing, so
-that a rerun changes only what the code printed or drew.
+bar's many updates are saved as the one line a terminal would end up showing, and
+memory addresses are dropped, so that a rerun changes only what the code printed or drew.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -49,6 +50,17 @@ def _tidy_streams(outputs: list) -> list:
     return tidy
 
 
+_ADDRESS = re.compile(r"^<.* at 0x[0-9a-f]+>$")
+
+
+def _drop_addresses(outputs: list) -> None:
+    """A picture's plain-text stand-in is often `<... at 0x7f...>`, which changes every run; drop it."""
+    for output in outputs:
+        data = output.get("data", {})
+        if len(data) > 1 and _ADDRESS.match(str(data.get("text/plain", ""))):
+            del data["text/plain"]
+
+
 def regenerate(path: Path, timeout: int = 120) -> float:
     """Execute one notebook in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -61,6 +73,7 @@ def regenerate(path: Path, timeout: int = 120) -> float:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = _tidy_streams(cell.outputs)
+            _drop_addresses(cell.outputs)
     nbformat.write(notebook, path)
     return seconds
 
