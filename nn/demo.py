@@ -50,7 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--lr", type=float, default=None, help="learning rate (default 0.01 for adam, 0.1 for sgd)"
     )
     parser.add_argument("--batch-size", type=_positive_int, default=64, help="default 64")
-    parser.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling (default 0)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed for the train/test split, the weights and the shuffling (default 0)",
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("demo-output"), help="output folder (default ./demo-output)"
     )
