@@ -8,6 +8,7 @@
 
 # tensor first: it defines Tensor, then pulls in the ops that build on it.
 from .tensor import Tensor, get_default_dtype, set_default_dtype  # isort: skip
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import backward_order, grad, toposort
 from .factories import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
 from .gradcheck import gradcheck, gradgradcheck
@@ -57,6 +58,9 @@ clamp = clip
 
 __all__ = [
     "Tensor",
+    "detect_anomaly",
+    "AnomalyError",
+    "is_anomaly_enabled",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",

@@ -22,7 +22,7 @@ from .tensor import Tensor, default_float_array
 _grad_enabled = True
 _scope: tuple[str, ...] = ()
 _anomaly = False
-_anomaly_hook: Callable | None = None  # set by anomaly mode: checks an op's output
+_anomaly_hook: Callable | None = None  # set by detect_anomaly: checks each op's output
 
 
 class Op:
@@ -72,8 +72,6 @@ def _node(data, op: Op, inputs: tuple) -> Tensor:
     out._inputs = inputs
     if _scope:
         out._scope = _scope
-    if _anomaly:
-        _anomaly_hook(out)
     return out
 
 
@@ -122,8 +120,12 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
                 except (ValueError, IndexError, TypeError) as error:
                     raise _failed(op.name, error, x) from None
                 if x.requires_grad and _grad_enabled:
-                    return _node(data, op, (x, *params))
-                return _constant(data)
+                    out = _node(data, op, (x, *params))
+                else:
+                    out = _constant(data)
+                if _anomaly:
+                    _anomaly_hook(op, out, (x, *params))
+                return out
 
         elif arity == 2:
 
@@ -145,8 +147,12 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
                 except (ValueError, IndexError, TypeError) as error:
                     raise _failed(op.name, error, a, b) from None
                 if record and _grad_enabled:
-                    return _node(data, op, (a, b))
-                return _constant(data)
+                    out = _node(data, op, (a, b))
+                else:
+                    out = _constant(data)
+                if _anomaly:
+                    _anomaly_hook(op, out, (a, b))
+                return out
 
         else:
 
@@ -157,8 +163,12 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
                 except (ValueError, IndexError, TypeError) as error:
                     raise _failed(op.name, error, *args) from None
                 if _grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
-                    return _node(data, op, args)
-                return _constant(data)
+                    out = _node(data, op, args)
+                else:
+                    out = _constant(data)
+                if _anomaly:
+                    _anomaly_hook(op, out, args)
+                return out
 
         functools.update_wrapper(apply, forward)
         apply.op = op
@@ -284,7 +294,7 @@ def current_scope() -> tuple[str, ...]:
 
 
 def _set_anomaly(enabled: bool, hook: Callable | None) -> tuple[bool, Callable | None]:
-    """Switch anomaly checking of forward outputs; returns the previous setting."""
+    """Switch the check of every op's output on or off; returns the previous setting."""
     global _anomaly, _anomaly_hook
     previous = (_anomaly, _anomaly_hook)
     _anomaly, _anomaly_hook = enabled, hook
