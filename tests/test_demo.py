@@ -19,7 +19,7 @@ def test_demo_trains_prints_accuracy_and_writes_graph_and_loss_curve(tmp_path, c
 
     svg = (out / "graph.svg").read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    assert "matmul" in svg  # the forward pass's ops are in the picture
+    assert "linear" in svg  # the forward pass's ops are in the picture
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"wrote {out / 'graph.svg'}" in printed
 

@@ -97,6 +97,24 @@ def matmul_shapes(draw):
 
 
 @st.composite
+def linear_specs(draw):
+    """x of shape (*batch, in) (batch may be empty), W (out, in), and a bias (out,) or none."""
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, **SMALL))
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return (batch + (n_in,), (n_out, n_in), draw(st.booleans()))
+
+
+def linear_args(rng, spec):
+    x_shape, w_shape, with_bias = spec
+    bias = values(rng, (w_shape[0],)) if with_bias else None
+    return [values(rng, x_shape), values(rng, w_shape), bias]
+
+
+def linear_reference(x, w, b):
+    return x @ w.T + (0 if b is None else b)
+
+
+@st.composite
 def indexings(draw):
     """A shape and an index into it: basic (negative steps too) or advanced (repeats, masks)."""
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
@@ -186,6 +204,7 @@ CASES: dict[str, Case] = {
         elementwise.astype,
     ),
     "matmul": Case(matmul_shapes(), binary(), np.matmul, autograd.matmul),
+    "linear": Case(linear_specs(), linear_args, linear_reference, autograd.linear),
     "sum": reduction_case(reduce.sum, np.sum, values),
     "max": reduction_case(reduce.max, np.max, distinct),
     "min": reduction_case(reduce.min, np.min, distinct),
