@@ -58,7 +58,9 @@ def _linear_vjp_weight(g, out, x, weight, bias):
     x = as_tensor(x)
     if x.ndim == 1:
         return g.unsqueeze(-1) * x
-    return g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+    if x.ndim > 2:  # fold the batch axes into one
+        g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+    return g.T @ x
 
 
 @primitive(
