@@ -195,8 +195,12 @@ def _operand(x):
 
 
 def as_tensor(x) -> Tensor:
-    """x itself if it is a Tensor, else a constant Tensor holding it."""
-    return x if isinstance(x, Tensor) else _constant(np.asarray(_operand(x)))
+    """x itself if it is a Tensor, else a constant Tensor holding it (by the constructor's dtype rule)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        return _constant(np.asarray(x))
+    return _constant(default_float_array(x))
 
 
 def data_of(x):
