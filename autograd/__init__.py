@@ -56,6 +56,20 @@ from .random import default_generator, manual_seed
 
 clamp = clip
 
+
+def __getattr__(name: str):
+    """draw_graph and backward_steps, imported on first use: `import autograd` never imports graphviz."""
+    if name == "draw_graph":
+        from .draw import draw_graph
+
+        return draw_graph
+    if name == "backward_steps":
+        from .steps import backward_steps
+
+        return backward_steps
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
 __all__ = [
     "Tensor",
     "detect_anomaly",
@@ -76,6 +90,8 @@ __all__ = [
     "toposort",
     "backward_order",
     "REGISTRY",
+    "draw_graph",
+    "backward_steps",
     "zeros",
     "ones",
     "full",

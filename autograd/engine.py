@@ -7,6 +7,7 @@ the VJPs record their own graph, which is how higher derivatives come for free.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 
 import numpy as np
@@ -79,6 +80,11 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> d
     With `wanted` (ids of tensors), the gradients of those tensors are returned
     and no `.grad` is touched; without it, leaves accumulate into `.grad`.
     """
+    with _collector_paused():
+        return _propagate(roots, seeds, retain_graph, create_graph, wanted)
+
+
+def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> dict[int, Tensor]:
     order = toposort(roots)
     grads: dict[int, Tensor] = {}
     for root, seed in zip(roots, seeds):
@@ -138,6 +144,21 @@ def _accumulate(t: Tensor, g: Tensor, given: set[int]) -> None:
         g = g + 0.0 if g.requires_grad else graph._constant(data.copy())
     given.add(id(g.data))
     t.grad = g if t.grad is None else t.grad + g
+
+
+class _collector_paused:
+    """Pause Python's cycle collector: backward makes no cycles, so its scans would be wasted.
+
+    With a million tensors alive, those scans were over a third of backward's time.
+    """
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
+            gc.enable()
 
 
 def backward(root: Tensor, gradient=None, retain_graph: bool = False, create_graph: bool = False) -> None:

@@ -103,18 +103,14 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
             REGISTRY[op.name] = op
 
         if arity == 1:
-            signature = inspect.signature(forward)
-            n_params = len(signature.parameters) - 1
+            complete = _parameter_filler(op.name, forward)
+            n_params = complete.n_params
 
             def apply(x, *params, **named):
                 if not isinstance(x, Tensor):
                     x = Tensor(x)
                 if named or len(params) != n_params:
-                    # Record every parameter, defaults included: the VJPs take them all.
-                    named = {_PYTORCH_NAMES.get(k, k): v for k, v in named.items()}
-                    bound = signature.bind(x, *params, **named)
-                    bound.apply_defaults()
-                    params = bound.args[1:]
+                    params = complete(params, named)
                 try:
                     data = forward(x.data, *params)
                 except (ValueError, IndexError, TypeError) as error:
@@ -175,6 +171,33 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
         return apply
 
     return decorate
+
+
+def _parameter_filler(name: str, forward: Callable) -> Callable:
+    """For an op called with keywords or defaults: all its parameters, in order.
+
+    The op records every parameter, defaults included, because its VJPs take them all.
+    """
+    spec = list(inspect.signature(forward).parameters.values())[1:]
+    names = [p.name for p in spec]
+    defaults = [p.default for p in spec]
+
+    def complete(params: tuple, named: dict) -> tuple:
+        if len(params) > len(names):
+            raise TypeError(f"{name}() takes {len(names)} parameters after the tensor, got {len(params)}")
+        filled = list(params) + defaults[len(params) :]
+        for key, value in named.items():
+            key = _PYTORCH_NAMES.get(key, key)
+            if key not in names:
+                raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
+            filled[names.index(key)] = value
+        missing = [n for n, v in zip(names, filled) if v is inspect.Parameter.empty]
+        if missing:
+            raise TypeError(f"{name}() missing parameter {missing[0]!r}")
+        return tuple(filled)
+
+    complete.n_params = len(names)
+    return complete
 
 
 def accepts_torch_names(fn: Callable) -> Callable:

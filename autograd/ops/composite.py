@@ -45,7 +45,7 @@ def _shift(x: Tensor, axis) -> Tensor:
 def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (its gradient cancels, so m is a constant)"""
     m = _shift(x, axis)
-    total = log(sum(exp(x - m), axis, keepdims=True)) + m
+    total = log(sum(exp(x - m), axis, True)) + m  # keepdims by position: the op then binds no defaults
     if keepdims:
         return total
     reduced = _axes(axis, x.ndim)
@@ -54,12 +54,15 @@ def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
 
 @accepts_torch_names
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """x - logsumexp(x): log-probabilities, stable for large |x|"""
-    return x - logsumexp(x, axis, keepdims=True)
+    """x - logsumexp(x), computed as (x - m) - log Σ e^(x - m): log-probabilities, stable for large |x|"""
+    # Subtract the max first: (x - m) - log Σ e^(x - m) never adds m back, so a value near
+    # the max keeps full precision beside a huge logit (float32 spacing at 1e4 is 1e-3).
+    shifted = x - _shift(x, axis)
+    return shifted - log(sum(exp(shifted), axis, True))
 
 
 @accepts_torch_names
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """e^(x - m) / Σ e^(x - m): probabilities along axis"""
     e = exp(x - _shift(x, axis))
-    return e / sum(e, axis, keepdims=True)
+    return e / sum(e, axis, True)
