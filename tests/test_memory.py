@@ -18,7 +18,9 @@ import numpy as np
 import pytest
 
 import autograd
+import nn
 from autograd import Tensor, no_grad
+from nn import functional as F
 
 
 @contextlib.contextmanager
@@ -132,6 +134,34 @@ def test_a_graph_made_under_anomaly_mode_is_freed_too():
         assert alive(watchers) == 0
 
 
+def test_an_nn_forward_and_backward_is_freed_by_reference_counting():
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Dropout(0.2), nn.MLP([8, 4, 2]))
+    x = Tensor(np.ones((5, 3), dtype=np.float32))
+    with no_cycle_collector():
+        loss = F.cross_entropy(model(x), np.array([0, 1, 0, 1, 1]))
+        watchers = watchers_of_graph(loss)
+        del loss
+        assert alive(watchers) == 0  # dropped without backward
+        loss = nn.MSELoss()(model(x), np.zeros((5, 2)))
+        watchers = watchers_of_graph(loss)
+        loss.backward()
+        del loss
+        assert alive(watchers) == 0
+        model.zero_grad()
+        assert all(p.grad is None for p in model.parameters())
+
+
+def test_a_dropped_model_is_freed_by_reference_counting():
+    with no_cycle_collector():
+        model = nn.MLP([2, 4, 2])
+        nn.optim.Adam(model.parameters(), lr=0.01)
+        watchers = [weakref.ref(model), *(weakref.ref(m) for m in model.modules())]
+        watchers += [weakref.ref(p) for p in model.parameters()]
+        del model
+        assert alive(watchers) == 0
+
+
 # -- flat over a training loop ----------------------------------------------------------
 
 
@@ -190,6 +220,36 @@ def test_training_a_raw_autograd_mlp_for_1000_steps_keeps_memory_flat():
     def step():
         i = batches[done[0] % len(batches)]
         losses[done[0]] = raw_mlp_step(params, x[i], y[i])
+        done[0] += 1
+
+    _, growth = traced_growth(step, steps=1000, warmup=100)
+    assert growth < 1_000_000, f"memory grew by {growth} bytes over 900 steps"
+    assert np.mean(losses[-50:]) < np.mean(losses[:50]) / 2, "the loop should actually train"
+
+
+def test_training_an_nn_mlp_with_adam_for_1000_steps_keeps_memory_flat():
+    autograd.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x, y = _blobs(256, rng)
+    model = nn.MLP([2, 16, 16, 2])
+    optimizer = nn.optim.Adam(model.parameters(), lr=0.01)
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=16, shuffle=True)
+    batches = iter(())
+    losses = np.zeros(1000)
+    done = [0]
+
+    def step():
+        nonlocal batches
+        try:
+            xb, yb = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            xb, yb = next(batches)
+        loss = F.cross_entropy(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses[done[0]] = loss.item()
         done[0] += 1
 
     _, growth = traced_growth(step, steps=1000, warmup=100)
