@@ -293,3 +293,9 @@ def test_anomaly_in_a_loss_backward_points_at_the_users_line():
     assert (
         "backward of sqrt produced" in message and "loss = F.mse_loss(scores.sqrt(), np.zeros(2))" in message
     )
+
+
+def test_an_op_name_numpy_already_gave_is_not_repeated(x23):
+    with pytest.raises(ValueError) as caught:
+        x23 @ x23
+    assert str(caught.value).startswith("matmul: Input operand 1 has a mismatch in its core dimension 0")
