@@ -84,7 +84,8 @@ def _constant(data) -> Tensor:
 def _failed(name: str, error: Exception, *args) -> Exception:
     """Re-raise NumPy's error with the op's name and the shapes it was given."""
     shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
-    return type(error)(f"{name}: {error} (input shapes: {shapes})")
+    text = str(error).removeprefix(f"{name}: ")  # NumPy names some ufuncs itself ("matmul: ...")
+    return type(error)(f"{name}: {text} (input shapes: {shapes})")
 
 
 def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = True):
