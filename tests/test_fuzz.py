@@ -1,9 +1,10 @@
 """Random programs: hypothesis builds expression DAGs over the ops and checks them end to end.
 
-A program is a list of leaf shapes and a list of steps; each step applies one op
-(a primitive from autograd.REGISTRY or a composite) to earlier nodes, so nodes are
-reused (fan-out), operands broadcast, and reductions, indexing and shape ops mix
-with elementwise math. Unary ops see their inputs mapped into a safe domain
+A program is a list of steps, each a leaf (an input of some shape) or one op (a
+primitive from autograd.REGISTRY, a composite, a reflected operator) applied to
+earlier nodes: nodes are reused (fan-out), operands broadcast and may be constants,
+and reductions, indexing and shape ops mix with elementwise math. Every kind of step
+gets programs of its own, so that none goes untested. Unary ops see their inputs mapped into a safe domain
 (log(x² + ½), √(x² + 0.1), a positive base for pow, a divisor x² + ½). Ops with a
 kink (relu, abs, clip, maximum, minimum, max, min) and std at zero variance are
 allowed anywhere, but a program whose values come within 1e-3 of a kink is not
@@ -12,7 +13,8 @@ given to finite differences, which are wrong there; it is still checked forward.
 Each program is checked for:
 - forward: the same DAG re-evaluated in NumPy gives the same values (float64);
 - backward: `.grad` equals `autograd.grad`, every gradient has its tensor's shape,
-  the graph is freed, a float32 program stays float32;
+  the graph is freed, anomaly mode changes nothing; a float32 program, and every
+  gradient in it, stays float32;
 - first and second derivatives against central finite differences (float64).
 
 CI runs a fixed, derandomized set of programs. To fuzz longer, with fresh random
@@ -92,6 +94,8 @@ def report_program_counts(request):
 
 @dataclass
 class Kind:
+    """One kind of step: the engine form, the NumPy form, and (for ops with a kink) the margin."""
+
     engine: Callable
     numpy: Callable
     kink: Callable | None = None
@@ -255,8 +259,8 @@ JOINS: dict[str, Kind] = {
 class Step:
     """One node: `family[kind]` applied to earlier nodes (by index) and fixed parameters.
 
-    An operand is a node index, or ("const", value) for a value that is not a Tensor
-    that requires grad (a Python float, a NumPy array or a constant Tensor).
+    An operand is a node index, or ("const", (what, value), as_tensor) for a value that
+    does not require grad: a Python float, or an array passed as it is or as a constant Tensor.
     """
 
     family: str
@@ -286,7 +290,7 @@ def _show_param(x) -> str:
 
 @dataclass(repr=False)
 class Program:
-    """Nodes in order: a step of family "leaf" is an input (its operand is its shape)."""
+    """Nodes in order: a step of family "leaf" is an input (its one parameter is its shape)."""
 
     steps: list[Step] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
