@@ -735,8 +735,9 @@ def test_forward_matches_numpy_and_backward_is_consistent(kind, data):
     wanted = autograd.grad(total, xs, retain_graph=True, allow_unused=True)
     visited = autograd.toposort([total])
     arrived = watch_gradients(nodes)
-    # Anomaly mode must change nothing, except at a kink, where √0 may make a NaN.
-    with autograd.detect_anomaly() if margin > 0 else contextlib.nullcontext():
+    # Anomaly mode must change nothing, except at (or within rounding of) a kink, where √0
+    # may make a NaN: a variance NumPy rounds to 1e-32 can be exactly 0 in the engine.
+    with autograd.detect_anomaly() if margin > 1e-9 else contextlib.nullcontext():
         total.backward()
     for x, g in zip(xs, wanted):
         assert (x.grad is None) == (g is None)
