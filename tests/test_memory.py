@@ -152,13 +152,15 @@ def test_an_nn_forward_and_backward_is_freed_by_reference_counting():
         assert all(p.grad is None for p in model.parameters())
 
 
-def test_a_dropped_model_is_freed_by_reference_counting():
+def test_a_dropped_model_and_its_optimizer_are_freed_by_reference_counting():
     with no_cycle_collector():
         model = nn.MLP([2, 4, 2])
-        nn.optim.Adam(model.parameters(), lr=0.01)
-        watchers = [weakref.ref(model), *(weakref.ref(m) for m in model.modules())]
+        optimizer = nn.optim.Adam(model.parameters(), lr=0.01)
+        F.mse_loss(model(Tensor(np.ones((3, 2), dtype=np.float32))), np.zeros((3, 2))).backward()
+        optimizer.step()  # Adam now holds state for every parameter
+        watchers = [weakref.ref(model), weakref.ref(optimizer), *(weakref.ref(m) for m in model.modules())]
         watchers += [weakref.ref(p) for p in model.parameters()]
-        del model
+        del model, optimizer
         assert alive(watchers) == 0
 
 
