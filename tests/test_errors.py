@@ -270,31 +270,6 @@ def test_load_state_dict_names_nested_keys_and_shapes():
     )
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_anomaly_inside_nn_code_points_at_the_users_line():
-    layer = nn.Linear(3, 2)
-    layer.weight.data[:] = 3e38  # finite, but Linear's matmul overflows float32
-    x = Tensor([[10.0, 10.0, 10.0]])  # float32, like the layer
-    with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as caught:
-        layer(x)  # the line the error must name
-    message = str(caught.value)
-    assert "matmul produced inf in its forward output" in message
-    assert f"{__file__}:" in message and "layer(x)  # the line the error must name" in message
-
-
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_anomaly_in_a_loss_backward_points_at_the_users_line():
-    scores = Tensor(np.array([0.0, 1.0]), requires_grad=True)
-    with autograd.detect_anomaly():
-        loss = F.mse_loss(scores.sqrt(), np.zeros(2))  # √ at 0: its gradient is inf
-        with pytest.raises(autograd.AnomalyError) as caught:
-            loss.backward()
-    message = str(caught.value)
-    assert (
-        "backward of sqrt produced" in message and "loss = F.mse_loss(scores.sqrt(), np.zeros(2))" in message
-    )
-
-
 def test_an_op_name_numpy_already_gave_is_not_repeated(x23):
     with pytest.raises(ValueError) as caught:
         x23 @ x23
