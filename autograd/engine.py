@@ -14,6 +14,7 @@ import numpy as np
 
 from . import graph
 from .anomaly import backward_checks
+from .ops.elementwise import astype
 from .ops.reduce import sum_to
 from .tensor import Tensor
 
@@ -123,8 +124,12 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                     gx = vjps[i](g, t, *inputs)
                     if check is not None:
                         check(t, i, gx)
+                    # Each gradient takes its input's shape and dtype here, in one place
+                    # (a VJP may broadcast, or promote through a float64 mask or constant).
                     if gx.data.shape != x.data.shape:
                         gx = sum_to(gx, x.data.shape)
+                    if gx.data.dtype != x.data.dtype:
+                        gx = astype(gx, x.data.dtype)
                     before = grads.get(x)
                     grads[x] = gx if before is None else before + gx
             if not retain_graph:

@@ -84,7 +84,8 @@ def _constant(data) -> Tensor:
 def _failed(name: str, error: Exception, *args) -> Exception:
     """Re-raise NumPy's error with the op's name and the shapes it was given."""
     shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
-    return type(error)(f"{name}: {error} (input shapes: {shapes})")
+    text = str(error).removeprefix(f"{name}: ")  # NumPy names some ufuncs itself ("matmul: ...")
+    return type(error)(f"{name}: {text} (input shapes: {shapes})")
 
 
 def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = True):
@@ -218,8 +219,12 @@ def _operand(x):
 
 
 def as_tensor(x) -> Tensor:
-    """x itself if it is a Tensor, else a constant Tensor holding it."""
-    return x if isinstance(x, Tensor) else _constant(np.asarray(_operand(x)))
+    """x itself if it is a Tensor, else a constant Tensor holding it (by the constructor's dtype rule)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        return _constant(np.asarray(x))
+    return _constant(default_float_array(x))
 
 
 def data_of(x):

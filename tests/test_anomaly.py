@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import autograd
+import nn
 from autograd import AnomalyError, Tensor, detect_anomaly
+from nn import functional as F
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -70,3 +72,29 @@ def test_finite_programs_run_unchanged_under_anomaly_mode():
     with detect_anomaly():
         (x.exp() * x).sum().backward()
     np.testing.assert_allclose(x.grad.data, np.exp(x.data) * (1 + x.data), rtol=1e-6)
+
+
+# -- inside nn: the line reported is the user's, not nn's ------------------------------
+
+
+def test_anomaly_inside_nn_code_points_at_the_users_line():
+    layer = nn.Linear(3, 2)
+    layer.weight.data[:] = 3e38  # finite, but Linear's matmul overflows float32
+    x = Tensor([[10.0, 10.0, 10.0]])  # float32, like the layer
+    with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as caught:
+        layer(x)  # the line the error must name
+    message = str(caught.value)
+    assert "linear produced inf in its forward output" in message
+    assert f"{__file__}:" in message and "layer(x)  # the line the error must name" in message
+
+
+def test_anomaly_in_the_backward_of_an_op_made_inside_nn_points_at_the_users_line():
+    anchor = Tensor(np.zeros(2), requires_grad=True)
+    positive = Tensor(np.full(2, 1e-6))  # anchor - positive + eps is exactly 0: √ of 0 inside nn
+    with autograd.detect_anomaly():
+        distance = F.pairwise_distance(anchor, positive)  # the line the error must name
+        with pytest.raises(autograd.AnomalyError) as caught:
+            distance.sum().backward()
+    message = str(caught.value)
+    assert message.startswith("backward of sqrt produced inf in the gradient of its input 0")
+    assert f"{__file__}:" in message and "F.pairwise_distance(anchor, positive)  # the line" in message

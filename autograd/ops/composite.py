@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..graph import _constant, accepts_torch_names, primitive
@@ -16,17 +18,22 @@ def _count(x: Tensor, axis) -> int:
     return int(np.prod(x.shape)) // max(int(np.prod(kept)), 1)
 
 
+def _reciprocal(n: int) -> float:
+    """1/n, and inf for n <= 0: an average of nothing is then 0·inf = nan, as in NumPy and PyTorch."""
+    return 1.0 / n if n > 0 else math.inf
+
+
 @accepts_torch_names
 def mean(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Σx / n over axis"""
-    return sum(x, axis, keepdims) * (1.0 / _count(x, axis))
+    return sum(x, axis, keepdims) * _reciprocal(_count(x, axis))
 
 
 @accepts_torch_names
 def var(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
     """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
     centred = x - mean(x, axis, keepdims=True)
-    return sum(centred * centred, axis, keepdims) * (1.0 / (_count(x, axis) - correction))
+    return sum(centred * centred, axis, keepdims) * _reciprocal(_count(x, axis) - correction)
 
 
 @accepts_torch_names

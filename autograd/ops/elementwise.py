@@ -38,15 +38,23 @@ def div(a, b):
     return a / b
 
 
-def _log_of(x):
-    return log(x) if isinstance(x, Tensor) else np.log(x)
+def _pow_grad_base(g, out, a, b):
+    """b·a^(b-1); where b = 0 it is 0, even at a = 0 (aˣ⁰ is constant, but a^(b-1) is inf there)"""
+    zero = np.equal(data_of(b), 0)
+    if np.any(zero):
+        a = where(zero, 1.0, a)  # those terms are 0·finite = 0, also when differentiated again
+    return g * b * a ** (b - 1)
 
 
-@primitive(
-    lambda g, out, a, b: g * b * a ** (b - 1),
-    lambda g, out, a, b: g * out * _log_of(a),
-    arity=2,
-)
+def _pow_grad_exponent(g, out, a, b):
+    """a^b·log a; where a = 0 it is 0 (0^b is flat in b for b > 0), not 0·(-inf), as PyTorch"""
+    zero = np.equal(data_of(a), 0)
+    if isinstance(a, Tensor):
+        return g * out * log(where(zero, 1.0, a) if np.any(zero) else a)
+    return g * out * np.log(np.where(zero, 1.0, a) if np.any(zero) else a)
+
+
+@primitive(_pow_grad_base, _pow_grad_exponent, arity=2)
 def pow(a, b):
     """a ** b;  d/da = b·a^(b-1),  d/db = a^b·log a"""
     return a**b

@@ -45,7 +45,8 @@ def _normalize_index(index):
         if isinstance(part, Tensor):
             part = part.data
         elif isinstance(part, list):
-            part = np.asarray(part)
+            # [] reads as a float array; NumPy takes it as an empty integer index.
+            part = np.asarray(part) if part else np.zeros(0, dtype=np.intp)
         if isinstance(part, np.ndarray) and part.dtype == bool:
             normal.extend(part.nonzero())
         elif isinstance(part, np.ndarray) and part.dtype.kind not in "iu":
