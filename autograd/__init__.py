@@ -36,7 +36,7 @@ from .ops.elementwise import (
     tanh,
     where,
 )
-from .ops.linalg import matmul
+from .ops.linalg import linear, matmul
 from .ops.reduce import argmax, argmin, broadcast_to, max, min, sum, sum_to
 from .ops.shape import (
     cat,
@@ -122,6 +122,7 @@ __all__ = [
     "tanh",
     "where",
     "matmul",
+    "linear",
     "sum",
     "mean",
     "max",

@@ -28,22 +28,26 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     inputs are visited in argument order.
     """
     order: list[Tensor] = []
-    seen: set[int] = set()
+    # Tensors hash by identity, so a set of them needs no id() calls (their `==` makes a
+    # Tensor, but a set only calls it for equal hashes, which mean the same object).
+    seen: set[Tensor] = set()
     for root in roots:
-        if id(root) in seen:
+        if root in seen:
             continue
-        seen.add(id(root))
-        stack = [(root, iter(_inputs_of(root)))]
-        while stack:
-            node, pending = stack[-1]
-            for x in pending:
-                if isinstance(x, Tensor) and x.requires_grad and id(x) not in seen:
-                    seen.add(id(x))
-                    stack.append((x, iter(_inputs_of(x))))
+        seen.add(root)
+        # The walk's stack as two lists side by side: the tensors on the path, and
+        # for each, an iterator over the inputs it has still to look at.
+        path, pending = [root], [iter(_inputs_of(root))]
+        while path:
+            for x in pending[-1]:
+                if isinstance(x, Tensor) and x.requires_grad and x not in seen:
+                    seen.add(x)
+                    path.append(x)
+                    pending.append(iter(_inputs_of(x)))
                     break
-            else:
-                stack.pop()
-                order.append(node)
+            else:  # all its inputs are in order: the tensor comes next
+                pending.pop()
+                order.append(path.pop())
     return order
 
 
@@ -86,15 +90,18 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> d
 
 def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> dict[int, Tensor]:
     order = toposort(roots)
-    grads: dict[int, Tensor] = {}
+    grads: dict[Tensor, Tensor] = {}  # keyed by tensor: identity hash, as in toposort
     for root, seed in zip(roots, seeds):
-        key = id(root)
-        grads[key] = seed if key not in grads else grads[key] + seed
+        grads[root] = seed if root not in grads else grads[root] + seed
     found: dict[int, Tensor] = {}
     given: set[int] = set()
     with graph.set_grad_enabled(create_graph), backward_checks() as check:
-        for t in reversed(order):
-            g = grads.pop(id(t), None)
+        while order:
+            # Popping drops the list's reference: once backward is past a tensor, and its
+            # consumers have let go of their inputs, its array is freed (as PyTorch frees
+            # saved tensors), instead of every activation living until backward ends.
+            t = order.pop()
+            g = grads.pop(t, None)
             if g is None:  # nothing flowed here (e.g. a branch cut by detach)
                 continue
             if t._hooks:
@@ -123,9 +130,8 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         gx = sum_to(gx, x.data.shape)
                     if gx.data.dtype != x.data.dtype:
                         gx = astype(gx, x.data.dtype)
-                    key = id(x)
-                    before = grads.get(key)
-                    grads[key] = gx if before is None else before + gx
+                    before = grads.get(x)
+                    grads[x] = gx if before is None else before + gx
             if not retain_graph:
                 t._inputs = None  # frees the saved inputs; a second backward now says so
     return found

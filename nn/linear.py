@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+import autograd
 from autograd import Tensor, get_default_dtype
 
 from . import init
@@ -46,8 +47,7 @@ class Linear(Module):
                 f"Linear(in_features={self.in_features}, out_features={self.out_features}): the input's last "
                 f"axis must have {self.in_features} features, got input of shape {x.shape}"
             )
-        out = x @ self.weight.T
-        return out if self.bias is None else out + self.bias
+        return autograd.linear(x, self.weight, self.bias)  # x @ weight.T + bias, as one op
 
     def extra_repr(self) -> str:
         return (

@@ -294,7 +294,7 @@ def test_scopes_use_the_attribute_name_of_custom_modules():
     block = Block()
     outs = block(Tensor(np.ones((1, 3))))
     assert outs[0]._scope == ("Block", "0 (Linear)")  # a ModuleList is never called itself
-    hidden = outs[0].parents[0].parents[0]  # (h @ W.T) + b -> h @ W.T -> h
+    hidden = outs[0].parents[0]  # linear(h, W, b) -> h
     assert hidden._scope == ("Block",)
     fc1_out = hidden.parents[0]
     assert fc1_out._scope == ("Block", "fc1 (Linear)")

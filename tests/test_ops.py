@@ -97,6 +97,24 @@ def matmul_shapes(draw):
 
 
 @st.composite
+def linear_specs(draw):
+    """x of shape (*batch, in) (batch may be empty), W (out, in), and a bias (out,) or none."""
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, **SMALL))
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return (batch + (n_in,), (n_out, n_in), draw(st.booleans()))
+
+
+def linear_args(rng, spec):
+    x_shape, w_shape, with_bias = spec
+    bias = values(rng, (w_shape[0],)) if with_bias else None
+    return [values(rng, x_shape), values(rng, w_shape), bias]
+
+
+def linear_reference(x, w, b):
+    return x @ w.T + (0 if b is None else b)
+
+
+@st.composite
 def indexings(draw):
     """A shape and an index into it: basic (negative steps too) or advanced (repeats, masks)."""
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
@@ -186,6 +204,7 @@ CASES: dict[str, Case] = {
         elementwise.astype,
     ),
     "matmul": Case(matmul_shapes(), binary(), np.matmul, autograd.matmul),
+    "linear": Case(linear_specs(), linear_args, linear_reference, autograd.linear),
     "sum": reduction_case(reduce.sum, np.sum, values),
     "max": reduction_case(reduce.max, np.max, distinct),
     "min": reduction_case(reduce.min, np.min, distinct),
@@ -218,6 +237,14 @@ CASES: dict[str, Case] = {
         lambda rng, s: [values(rng, np.zeros(s[0])[s[1]].shape), shape_ops._normalize_index(s[1]), s[0]],
         lambda g, index, shape: scattered(index, shape, g),
         shape_ops.scatter_add,
+    ),
+    "log_softmax": Case(
+        hnp.array_shapes(min_dims=1, max_dims=3, **SMALL).flatmap(
+            lambda s: st.tuples(st.just(s), st.integers(-len(s), len(s) - 1))
+        ),
+        lambda rng, s: [values(rng, s[0]), s[1]],
+        lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
+        autograd.log_softmax,
     ),
     "concatenate": Case(
         concatenations(),

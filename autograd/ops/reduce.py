@@ -24,7 +24,7 @@ def _kept_shape(shape: tuple[int, ...], axis) -> tuple[int, ...]:
 
 def _spread(g: Tensor, x: Tensor, axis, keepdims: bool) -> Tensor:
     """A reduction's output gradient, broadcast back over the axes it reduced."""
-    if not keepdims:
+    if not keepdims and axis is not None:  # a full reduction's scalar broadcasts as it is
         g = g.reshape(_kept_shape(x.data.shape, axis))
     return broadcast_to(g, x.data.shape)
 
