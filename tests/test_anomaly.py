@@ -79,7 +79,7 @@ def test_finite_programs_run_unchanged_under_anomaly_mode():
 
 def test_anomaly_inside_nn_code_points_at_the_users_line():
     layer = nn.Linear(3, 2)
-    layer.weight.data[:] = 3e38  # finite, but Linear's matmul overflows float32
+    layer.weight.data[:] = 3e38  # finite, but Linear's x Wᵀ overflows float32
     x = Tensor([[10.0, 10.0, 10.0]])  # float32, like the layer
     with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as caught:
         layer(x)  # the line the error must name

@@ -244,6 +244,11 @@ JOINS: dict[str, Kind] = {
         lambda axis, a, b: np.stack([a, b], axis=axis),
     ),
     "matmul": Kind(lambda axis, a, b: a @ b, lambda axis, a, b: np.matmul(a, b)),
+    # x Wᵀ (+ b): the parameter is unused; the bias, when there is one, is a third operand.
+    "linear": Kind(
+        lambda _, x, w, *bias: autograd.linear(x, w, *bias),
+        lambda _, x, w, *bias: np.matmul(x, np.swapaxes(w, -1, -2)) + (bias[0] if bias else 0.0),
+    ),
     # The parameter is the condition, a fixed boolean array (or Tensor): it has no gradient.
     "where": Kind(
         lambda cond, a, b: autograd.where(Tensor(cond) if cond.ndim % 2 else cond, a, b),
@@ -572,6 +577,17 @@ class Builder:
                 lambda: other,
             )
             self.add("join", kind, [a, b], (0,))
+            return
+        if kind == "linear":
+            if not ndim:
+                return
+            n_out = self.draw(st.integers(1, 3))
+            weight = self.partner(a, lambda s: len(s) == 2 and s[1] == shape[-1], lambda: (n_out, shape[-1]))
+            n_out = (self.shapes[weight] if isinstance(weight, int) else np.shape(weight[1][1]))[0]
+            operands = [a, weight]
+            if self.draw(st.booleans()):
+                operands.append(self.partner(a, lambda s: s in ((n_out,), (1,), ()), lambda: (n_out,)))
+            self.add("join", kind, operands, (None,))
             return
         if kind == "where":
             b = self.partner(

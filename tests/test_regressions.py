@@ -79,3 +79,12 @@ def test_mean_and_var_with_nothing_to_average_are_nan_not_zero_division():
     assert np.isnan(Tensor(np.zeros((0, 3))).mean(axis=0).data).all()
     assert np.isnan(Tensor([[1.0, 2.0, 3.0]]).var(axis=0).data).all()
     assert np.isnan(Tensor([5.0]).std().item())
+
+
+def test_linear_without_a_bias_has_a_backward():
+    # autograd.linear(x, W) (bias left out) recorded two inputs, and its VJPs required a third.
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    w = Tensor(np.arange(12.0).reshape(4, 3), requires_grad=True)
+    autograd.linear(x, w).sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.tile(w.data.sum(axis=0), (2, 1)))
+    np.testing.assert_allclose(w.grad.data, np.full((4, 3), 2.0))

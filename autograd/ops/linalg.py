@@ -53,7 +53,7 @@ def matmul(a, b):
     return np.matmul(a, b)
 
 
-def _linear_vjp_weight(g, out, x, weight, bias):
+def _linear_vjp_weight(g, out, x, weight, bias=None):
     """d(x Wᵀ + b)/dW · g = gᵀ x, summed over every leading (batch) axis."""
     x = as_tensor(x)
     if x.ndim == 1:
@@ -64,9 +64,10 @@ def _linear_vjp_weight(g, out, x, weight, bias):
 
 
 @primitive(
-    lambda g, out, x, weight, bias: g @ weight,
+    # bias=None: a call that leaves the bias out records only (x, weight).
+    lambda g, out, x, weight, bias=None: g @ weight,
     _linear_vjp_weight,
-    lambda g, out, x, weight, bias: g,  # the engine's sum_to adds it up over the batch
+    lambda g, out, x, weight, bias=None: g,  # the engine's sum_to adds it up over the batch
     arity=0,
 )
 def linear(x, weight, bias=None):
