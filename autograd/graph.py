@@ -83,7 +83,10 @@ def _constant(data) -> Tensor:
 
 def _failed(name: str, error: Exception, *args) -> Exception:
     """Re-raise NumPy's error with the op's name and the shapes it was given."""
-    shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
+    tensors = [
+        t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)
+    ]
+    shapes = ", ".join(str(t.shape) for t in tensors)
     text = str(error).removeprefix(f"{name}: ")  # NumPy names some ufuncs itself ("matmul: ...")
     return type(error)(f"{name}: {text} (input shapes: {shapes})")
 
@@ -201,12 +204,19 @@ def _parameter_filler(name: str, forward: Callable) -> Callable:
     return complete
 
 
-def accepts_torch_names(fn: Callable) -> Callable:
-    """Let fn take PyTorch's `dim`/`keepdim` wherever it takes `axis`/`keepdims`."""
+def composite(fn: Callable) -> Callable:
+    """Mark fn as an op built from primitives: it takes PyTorch's `dim`/`keepdim` too,
+    and a NumPy error inside it names fn and the shapes it was given."""
+    name = fn.__name__
 
     @functools.wraps(fn)
     def wrapper(*args, **named):
-        return fn(*args, **{_PYTORCH_NAMES.get(k, k): v for k, v in named.items()})
+        try:
+            return fn(*args, **{_PYTORCH_NAMES.get(k, k): v for k, v in named.items()})
+        except (ValueError, IndexError) as error:
+            if "(input shapes:" in str(error):  # an inner op has named itself already
+                raise
+            raise _failed(name, error, *args) from None
 
     return wrapper
 

@@ -274,3 +274,32 @@ def test_an_op_name_numpy_already_gave_is_not_repeated(x23):
     with pytest.raises(ValueError) as caught:
         x23 @ x23
     assert str(caught.value).startswith("matmul: Input operand 1 has a mismatch in its core dimension 0")
+
+
+def test_linear_rejects_non_integer_sizes_and_integer_input():
+    with pytest.raises(ValueError, match="in_features must be a non-negative integer, got 2.5"):
+        nn.Linear(2.5, 2)
+    with pytest.raises(TypeError, match="floating-point input.*int64"):
+        nn.Linear(2, 2)(Tensor([[1, 2]]))
+
+
+def test_optimizer_hyperparameters_given_as_strings_are_named():
+    with pytest.raises(TypeError, match="SGD: lr must be a number, got the string '0.1'"):
+        nn.optim.SGD([nn.Parameter([1.0])], lr="0.1")
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda x: x.softmax(axis=3), "softmax"),
+        (lambda x: x.logsumexp(3), "logsumexp"),
+        (lambda x: x.unsqueeze(5), "unsqueeze"),
+        (lambda x: x.squeeze(4), "squeeze"),
+        (lambda x: x.swapaxes(0, 4), "swapaxes"),
+        (lambda x: x.flatten(3), "flatten"),
+        (lambda x: autograd.concatenate([x, x], axis=3), "concatenate"),
+    ],
+)
+def test_axis_errors_of_composite_ops_name_the_op_and_shape(call, name):
+    with pytest.raises(np.exceptions.AxisError, match=rf"{name}: axis \d is out of bounds.*\(2, 3\)"):
+        call(Tensor(np.ones((2, 3))))

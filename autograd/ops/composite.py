@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..graph import _constant, accepts_torch_names, primitive
+from ..graph import _constant, composite, primitive
 from ..tensor import Tensor
 from .elementwise import exp, log
 from .reduce import _axes, _axis_arg, _kept_shape, sum
@@ -23,20 +23,20 @@ def _reciprocal(n: int) -> float:
     return 1.0 / n if n > 0 else math.inf
 
 
-@accepts_torch_names
+@composite
 def mean(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Σx / n over axis"""
     return sum(x, axis, keepdims) * _reciprocal(_count(x, axis))
 
 
-@accepts_torch_names
+@composite
 def var(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
     """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
     centred = x - mean(x, axis, keepdims=True)
     return sum(centred * centred, axis, keepdims) * _reciprocal(_count(x, axis) - correction)
 
 
-@accepts_torch_names
+@composite
 def std(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
     """√var"""
     return var(x, axis, keepdims, correction).sqrt()
@@ -48,7 +48,7 @@ def _shift(x: Tensor, axis) -> Tensor:
     return _constant(np.where(np.isfinite(top), top, 0))
 
 
-@accepts_torch_names
+@composite
 def logsumexp(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (its gradient cancels, so m is a constant)"""
     m = _shift(x, axis)
@@ -78,13 +78,13 @@ def _log_softmax(x, axis):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-@accepts_torch_names
+@composite
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - logsumexp(x): log-probabilities along axis, stable for large |x|"""
     return _log_softmax(x, axis)
 
 
-@accepts_torch_names
+@composite
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """e^(x - m) / Σ e^(x - m): probabilities along axis"""
     e = exp(x - _shift(x, axis))

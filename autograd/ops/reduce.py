@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from ..graph import _constant, accepts_torch_names, primitive
+from ..graph import _constant, composite, primitive
 from ..tensor import Tensor
 
 
@@ -62,13 +62,13 @@ def min(x, axis=None, keepdims=False):
     return np.min(x, axis=_axis_arg(axis), keepdims=keepdims)
 
 
-@accepts_torch_names
+@composite
 def argmax(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Index of the largest element (NumPy's answer); no gradient."""
     return _constant(np.argmax(x.data, axis=axis, keepdims=keepdims))
 
 
-@accepts_torch_names
+@composite
 def argmin(x: Tensor, axis=None, keepdims=False) -> Tensor:
     """Index of the smallest element (NumPy's answer); no gradient."""
     return _constant(np.argmin(x.data, axis=axis, keepdims=keepdims))

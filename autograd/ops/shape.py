@@ -7,7 +7,7 @@ import builtins
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ..graph import as_tensor, every, primitive
+from ..graph import as_tensor, composite, every, primitive
 from ..tensor import Tensor
 from .reduce import broadcast_to
 
@@ -96,6 +96,7 @@ def _concatenate(axis, *xs):
     return np.concatenate(xs, axis=axis)
 
 
+@composite
 def concatenate(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors along an existing axis."""
     tensors = [as_tensor(t) for t in tensors]
@@ -109,6 +110,7 @@ def concatenate(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
 cat = concatenate
 
 
+@composite
 def stack(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors of one shape along a new axis."""
     tensors = [as_tensor(t) for t in tensors]
@@ -124,6 +126,7 @@ def stack(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
 # -- shape helpers built on reshape and transpose --------------------------------
 
 
+@composite
 def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
     """x with two axes exchanged"""
     axes = list(range(x.ndim))
@@ -132,11 +135,13 @@ def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
     return transpose(x, tuple(axes))
 
 
+@composite
 def permute(x: Tensor, *axes) -> Tensor:
     """x with its axes in the given order"""
     return transpose(x, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
 
 
+@composite
 def squeeze(x: Tensor, axis=None) -> Tensor:
     """x without its size-1 axes (or only those named)"""
     if axis is None:
@@ -145,6 +150,7 @@ def squeeze(x: Tensor, axis=None) -> Tensor:
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
 
 
+@composite
 def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """x with a new size-1 axis at position axis"""
     if axis is None:
@@ -153,6 +159,7 @@ def unsqueeze(x: Tensor, axis: int) -> Tensor:
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
 
 
+@composite
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """x with axes start_dim..end_dim merged into one"""
     if x.ndim == 0:
@@ -162,6 +169,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
 
 
+@composite
 def expand(x: Tensor, shape) -> Tensor:
     """x broadcast to shape; -1 keeps an axis as it is (PyTorch's expand)"""
     shape = tuple(shape)
