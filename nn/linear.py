@@ -23,6 +23,9 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         super().__init__()
+        for what, n in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+                raise ValueError(f"Linear: {what} must be a non-negative integer, got {n!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
@@ -42,6 +45,11 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
             x = Tensor(x)
+        if x.dtype.kind != "f":
+            raise TypeError(
+                f"Linear: expected a floating-point input (like the weight, {self.weight.dtype}), "
+                f"got {x.dtype}; convert it with .float() or .astype(...)"
+            )
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}, out_features={self.out_features}): the input's last "

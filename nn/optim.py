@@ -63,6 +63,9 @@ class Optimizer:
     def _check(self, group: dict[str, Any]) -> None:
         """Reject hyperparameters that would make the update meaningless."""
         name = type(self).__name__
+        for key, value in group.items():
+            if key != "params" and isinstance(value, str):
+                raise TypeError(f"{name}: {key} must be a number, got the string {value!r}")
         if not group["lr"] >= 0.0:
             raise ValueError(f"{name}: learning rate lr must be >= 0, got {group['lr']}")
         if not group.get("weight_decay", 0.0) >= 0.0:

@@ -8,6 +8,7 @@ names the file and what was found.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import zipfile
@@ -109,6 +110,9 @@ def _check_count(archive: zipfile.ZipFile, refuse) -> None:
             )
 
 
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
 def _read_entry(archive: zipfile.ZipFile, name: str, refuse) -> tuple[str, np.ndarray]:
     """(key, array) for one member `key.npy`, read with pickling off; a damaged archive raises as it is."""
     if not name.endswith(".npy"):
@@ -116,16 +120,28 @@ def _read_entry(archive: zipfile.ZipFile, name: str, refuse) -> tuple[str, np.nd
     key = name[: -len(".npy")]
     with archive.open(name) as member:
         try:
-            array = np.lib.format.read_array(member, allow_pickle=False)
+            version = np.lib.format.read_magic(member)
+            read_header = _HEADER_READERS.get(version)
+            if read_header is None:
+                raise ValueError(f".npy format version {version} is not one nn.save writes")
+            shape, fortran_order, dtype = read_header(member)
         except _DAMAGED:
             raise  # the archive itself is damaged: load reports it
         except Exception as error:  # NumPy's header parser raises several kinds
-            if "allow_pickle" in str(error):
-                raise refuse(
-                    f"{key!r} is an object array (pickled Python objects), which nn.load "
-                    "refuses to read because unpickling can run code"
-                ) from None
             raise refuse(f"{key!r} is not a valid array ({error})") from None
+        if dtype.hasobject:
+            raise refuse(
+                f"{key!r} is an object array (pickled Python objects), which nn.load "
+                "refuses to read because unpickling can run code"
+            )
+        # Check the size the header declares against the bytes really there, before
+        # allocating anything: a crafted header must not make us reserve gigabytes.
+        declared = math.prod(shape) * dtype.itemsize
+        present = archive.getinfo(name).file_size - member.tell()
+        if declared != present:
+            raise refuse(f"{key!r} declares shape {shape} ({declared} bytes) but holds {present} bytes")
+        data = member.read(declared)
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C").copy()
     if array.dtype.kind not in "fiub":
         raise refuse(f"{key!r} holds {array.dtype} data; a state dict holds only numbers")
     return key, array

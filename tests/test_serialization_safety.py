@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -105,8 +106,16 @@ def test_a_header_declaring_a_huge_array_is_refused(tmp_path):
     np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
     path = tmp_path / "model.npz"
     path.write_bytes(npz_with_member("weight.npy", header.getvalue() + bytes(64)))
-    with pytest.raises(ValueError, match=rf"{REFUSED}'weight' is not a valid array"):
-        nn.load(path)
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ValueError, match=rf"{REFUSED}'weight' declares shape \(1000000000000,\) .* but holds 64 bytes"
+        ):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, "the declared size must be checked before anything is allocated"
 
 
 def test_a_directory_names_the_path(tmp_path):
