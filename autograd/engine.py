@@ -78,23 +78,23 @@ def _seed(root: Tensor, gradient) -> Tensor:
     return seed
 
 
-def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> dict[int, Tensor]:
+def _run(roots, seeds, retain_graph: bool, create_graph: bool, wanted=None) -> dict[Tensor, Tensor]:
     """Propagate seeds from roots back through the graph.
 
-    With `wanted` (ids of tensors), the gradients of those tensors are returned
+    With `wanted` (a set of tensors), the gradients of those tensors are returned
     and no `.grad` is touched; without it, leaves accumulate into `.grad`.
     """
     with _collector_paused():
         return _propagate(roots, seeds, retain_graph, create_graph, wanted)
 
 
-def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> dict[int, Tensor]:
+def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> dict[Tensor, Tensor]:
     order = toposort(roots)
     grads: dict[Tensor, Tensor] = {}  # keyed by tensor: identity hash, as in toposort
     for root, seed in zip(roots, seeds):
         grads[root] = seed if root not in grads else grads[root] + seed
-    found: dict[int, Tensor] = {}
-    given: set[int] = set()
+    found: dict[Tensor, Tensor] = {}
+    given: set[int] = set()  # ids of the arrays already handed to a .grad in this pass
     with graph.set_grad_enabled(create_graph), backward_checks() as check:
         while order:
             # Popping drops the list's reference: once backward is past a tensor, and its
@@ -111,8 +111,8 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         g = replaced
             op = t._op
             if wanted is not None:
-                if id(t) in wanted:
-                    found[id(t)] = _as_dtype(g, t)
+                if t in wanted:
+                    found[t] = _as_dtype(g, t)
             elif op is None or t._retains_grad:
                 _accumulate(t, g, given)
             if op is None:
@@ -200,8 +200,8 @@ def grad(
             raise RuntimeError(f"grad: output {i} does not require grad (it does not depend on any input)")
     retain = create_graph if retain_graph is None else retain_graph
     seeds = [_seed(y, g) for y, g in zip(outputs, grad_outputs)]
-    found = _run(outputs, seeds, retain, create_graph, wanted={id(x) for x in inputs})
-    result = tuple(found.get(id(x)) for x in inputs)
+    found = _run(outputs, seeds, retain, create_graph, wanted=set(inputs))
+    result = tuple(found.get(x) for x in inputs)
     for i, (x, g) in enumerate(zip(inputs, result)):
         if g is None and not allow_unused:
             raise RuntimeError(
