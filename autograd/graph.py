@@ -263,9 +263,12 @@ class set_grad_enabled:
         _grad_enabled = self.previous.pop()
 
     def __call__(self, fn: Callable) -> Callable:
+        """As a decorator: each call of fn runs in this mode (a fresh context, so calls may nest)."""
+        mode = self.mode
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)(self.mode):
+            with set_grad_enabled(mode):
                 return fn(*args, **kwargs)
 
         return wrapper
@@ -277,28 +280,12 @@ class no_grad(set_grad_enabled):
     def __init__(self):
         super().__init__(False)
 
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with no_grad():
-                return fn(*args, **kwargs)
-
-        return wrapper
-
 
 class enable_grad(set_grad_enabled):
     """Ops inside record the graph again, even within `no_grad`."""
 
     def __init__(self):
         super().__init__(True)
-
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with enable_grad():
-                return fn(*args, **kwargs)
-
-        return wrapper
 
 
 def is_grad_enabled() -> bool:

@@ -269,3 +269,19 @@ def test_backward_order_is_the_engines_order_and_deterministic():
     for t in order:
         for p in t.parents:
             assert position[id(p)] > position[id(t)], "an input is visited after what it made"
+
+
+def test_enable_grad_and_set_grad_enabled_as_decorators():
+    @autograd.enable_grad()
+    def recorded(t):
+        return t * 2
+
+    @autograd.set_grad_enabled(False)
+    def unrecorded(t, depth=2):
+        return unrecorded(t, depth - 1) if depth else t * 2  # nested calls of one decorated function
+
+    x = Tensor(1.0, requires_grad=True)
+    with no_grad():
+        assert recorded(x).requires_grad
+    assert not unrecorded(x).requires_grad
+    assert autograd.is_grad_enabled()
