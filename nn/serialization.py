@@ -118,7 +118,11 @@ def _read_entry(archive: zipfile.ZipFile, name: str, refuse) -> tuple[str, np.nd
     if not name.endswith(".npy"):
         raise refuse(f"it holds {name!r}, which is not a .npy array")
     key = name[: -len(".npy")]
-    with archive.open(name) as member:
+    try:
+        member = archive.open(name)
+    except ValueError as error:  # zipfile seeks to wherever a damaged directory points
+        raise zipfile.BadZipFile(str(error)) from None
+    with member:
         try:
             version = np.lib.format.read_magic(member)
             read_header = _HEADER_READERS.get(version)

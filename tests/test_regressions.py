@@ -88,3 +88,26 @@ def test_linear_without_a_bias_has_a_backward():
     autograd.linear(x, w).sum().backward()
     np.testing.assert_allclose(x.grad.data, np.tile(w.data.sum(axis=0), (2, 1)))
     np.testing.assert_allclose(w.grad.data, np.full((4, 3), 2.0))
+
+
+def test_nn_load_with_a_damaged_directory_offset_is_the_clear_error():
+    """An end-of-directory record whose offset to the central directory is wrong made zipfile
+    seek before the file's start and raise a bare ValueError ("negative seek value") instead of
+    nn.load's message (found by the single-damaged-byte test)."""
+    import io
+    import struct
+    import zipfile
+
+    import nn
+
+    buffer = io.BytesIO()
+    nn.save({"w": Tensor([1.0, 2.0]), "b": Tensor([3.0])}, buffer)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        directory = archive.start_dir
+    record = data.rfind(b"PK\x05\x06")  # the end-of-central-directory record
+    struct.pack_into("<I", data, record + 16, directory + 6)  # its offset to the directory, 6 too far
+    with pytest.raises(
+        ValueError, match="nn.load: the file is not a saved state dict: it is truncated or corrupted"
+    ):
+        nn.load(io.BytesIO(bytes(data)))
