@@ -9,7 +9,7 @@ import numpy as np
 from ..graph import _constant, composite, primitive
 from ..tensor import Tensor
 from .elementwise import exp, log
-from .reduce import _axes, _axis_arg, _kept_shape, sum
+from .reduce import _axes, _kept_shape, _max_over, _sum_over, sum
 
 
 def _count(x: Tensor, axis) -> int:
@@ -44,7 +44,7 @@ def std(x: Tensor, axis=None, keepdims=False, correction: int = 1) -> Tensor:
 
 def _shift(x: Tensor, axis) -> Tensor:
     """The max over axis, as a constant: subtracting it keeps exp from overflowing."""
-    top = np.max(x.data, axis=_axis_arg(axis), keepdims=True)
+    top = _max_over(x.data, axis)
     return _constant(np.where(np.isfinite(top), top, 0))
 
 
@@ -73,9 +73,9 @@ def _log_softmax(x, axis):
     (benchmarks/PROFILE.md). Subtracting the max first and never adding it back keeps a
     value near the max at full precision beside a huge logit (float32 spacing at 1e4 is 1e-3).
     """
-    top = np.max(x, axis=axis, keepdims=True)
+    top = _max_over(x, axis)
     shifted = x - np.where(np.isfinite(top), top, 0)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return shifted - np.log(_sum_over(np.exp(shifted), axis))
 
 
 @composite
