@@ -54,7 +54,7 @@ def _max_over(x, axis):
     # The running maximum costs a NumPy call per column, NumPy's reduce ~30 ns per row:
     # the columns win only when there are many more rows than columns.
     if not (_on_short_last_axis(x, axis) and 20 * x.shape[-1] ** 2 <= x.size):
-        return np.max(x, axis=_axis_arg(axis), keepdims=True)
+        return x.max(axis=_axis_arg(axis), keepdims=True)
     top = x[..., 0]
     for j in range(1, x.shape[-1]):
         top = np.maximum(top, x[..., j])
@@ -64,7 +64,7 @@ def _max_over(x, axis):
 def _sum_over(x, axis, keepdims=True):
     """np.sum(x, axis, keepdims), faster over a short last axis of floats."""
     if not (_on_short_last_axis(x, axis) and x.dtype.kind == "f"):
-        return np.sum(x, axis=_axis_arg(axis), keepdims=keepdims)
+        return x.sum(axis=_axis_arg(axis), keepdims=keepdims)
     total = x @ np.ones(x.shape[-1], dtype=x.dtype)
     return total[..., None] if keepdims else total
 
@@ -87,7 +87,7 @@ def _argmax_share(x: Tensor, out: Tensor, axis, keepdims: bool) -> np.ndarray:
 )
 def max(x, axis=None, keepdims=False):
     """max of x over axis;  the gradient goes to the maximal elements, split among ties"""
-    return np.max(x, axis=_axis_arg(axis), keepdims=keepdims)
+    return x.max(axis=_axis_arg(axis), keepdims=keepdims)
 
 
 @primitive(
@@ -95,7 +95,7 @@ def max(x, axis=None, keepdims=False):
 )
 def min(x, axis=None, keepdims=False):
     """min of x over axis;  the gradient goes to the minimal elements, split among ties"""
-    return np.min(x, axis=_axis_arg(axis), keepdims=keepdims)
+    return x.min(axis=_axis_arg(axis), keepdims=keepdims)
 
 
 @composite
@@ -121,7 +121,9 @@ def sum_to(x, shape):
     """x summed down to `shape`, undoing a broadcast;  the gradient is broadcast again"""
     shape = tuple(shape)
     lead = np.ndim(x) - len(shape)
-    stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
-    if lead or stretched:
-        x = np.sum(x, axis=tuple(range(lead)) + stretched, keepdims=True)
-    return np.reshape(x, shape)
+    if lead:  # the axes broadcasting added in front
+        x = x.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+    if stretched:  # the axes broadcasting stretched from 1
+        x = x.sum(axis=stretched, keepdims=True)
+    return x

@@ -15,7 +15,7 @@ from .reduce import broadcast_to
 @primitive(lambda g, out, x, shape: reshape(g, x.data.shape))
 def reshape(x, shape):
     """x with a new shape, same elements in the same order"""
-    return np.reshape(x, shape)
+    return x.reshape(shape)
 
 
 def _inverse(axes):
@@ -25,7 +25,7 @@ def _inverse(axes):
 @primitive(lambda g, out, x, axes: transpose(g, _inverse(axes)))
 def transpose(x, axes=None):
     """x with its axes permuted (reversed when axes is None)"""
-    return np.transpose(x, axes)
+    return x.transpose(axes)
 
 
 # -- indexing ------------------------------------------------------------------
