@@ -1,4 +1,4 @@
-"""Graphs that the drawing tests draw: micrograd's README expression and a small scoped MLP."""
+"""Graphs several tests build: micrograd's README expression and a small scoped MLP."""
 
 from __future__ import annotations
 

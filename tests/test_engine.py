@@ -8,30 +8,14 @@ import weakref
 
 import numpy as np
 import pytest
+from graphs_to_draw import micrograd_readme
 
 import autograd
 from autograd import Tensor, enable_grad, grad, no_grad
 
 
-def micrograd_expression(a, b):
-    """The expression in micrograd's README, with its += rebindings."""
-    c = a + b
-    d = a * b + b**3
-    c = c + c + 1
-    c = c + 1 + c + (-a)
-    d = d + d * 2 + (b + a).relu()
-    d = d + 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g = g + 10.0 / f
-    return g
-
-
 def test_micrograd_readme_expression():
-    a = Tensor(-4.0, requires_grad=True, dtype=np.float64)
-    b = Tensor(2.0, requires_grad=True, dtype=np.float64)
-    g = micrograd_expression(a, b)
+    a, b, *_, g = micrograd_readme()  # float64 leaves
     g.backward()
     assert g.item() == pytest.approx(24.7041, abs=1e-4)
     assert a.grad.item() == pytest.approx(138.8338, abs=1e-4)
