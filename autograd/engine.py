@@ -43,7 +43,8 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
                 if isinstance(x, Tensor) and x.requires_grad and x not in seen:
                     seen.add(x)
                     path.append(x)
-                    pending.append(iter(_inputs_of(x)))
+                    inputs = x._inputs
+                    pending.append(iter(inputs if inputs is not None else _inputs_of(x)))
                     break
             else:  # all its inputs are in order: the tensor comes next
                 pending.pop()
@@ -71,7 +72,10 @@ def _seed(root: Tensor, gradient) -> Tensor:
                 f"backward: the output has shape {root.shape}; a gradient can be implied "
                 f"only for a scalar output, so pass gradient= a tensor of shape {root.shape}"
             )
-        return graph._constant(np.ones_like(root.data))
+        data = root.data
+        # A 0-d root (a loss) gets a NumPy scalar, as 0-d op results hold: it is made
+        # without np.ones_like's Python layer, and scalar arithmetic is faster than 0-d arrays'.
+        return graph._constant(data.dtype.type(1) if data.ndim == 0 else np.ones(data.shape, data.dtype))
     seed = gradient if isinstance(gradient, Tensor) else Tensor(np.asarray(gradient, dtype=root.dtype))
     if seed.shape != root.shape:
         raise RuntimeError(f"backward: gradient has shape {seed.shape} but the output has shape {root.shape}")
@@ -126,10 +130,11 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         check(t, i, gx)
                     # Each gradient takes its input's shape and dtype here, in one place
                     # (a VJP may broadcast, or promote through a float64 mask or constant).
-                    if gx.data.shape != x.data.shape:
-                        gx = sum_to(gx, x.data.shape)
-                    if gx.data.dtype != x.data.dtype:
-                        gx = astype(gx, x.data.dtype)
+                    xd, gd = x.data, gx.data
+                    if gd.shape != xd.shape:
+                        gx = sum_to(gx, xd.shape)
+                    if gd.dtype != xd.dtype:
+                        gx = astype(gx, xd.dtype)
                     before = grads.get(x)
                     grads[x] = gx if before is None else before + gx
             if not retain_graph:
@@ -144,8 +149,10 @@ def _as_dtype(g: Tensor, t: Tensor) -> Tensor:
 
 def _accumulate(t: Tensor, g: Tensor, given: set[int]) -> None:
     """Add g into t.grad, first giving t an array of its own if g's is shared or read-only."""
-    g = _as_dtype(g, t)
     data = g.data
+    if data.dtype != t.data.dtype:  # a float64 constant may have promoted it
+        g = g.astype(t.data.dtype)
+        data = g.data
     if isinstance(data, np.ndarray) and (id(data) in given or not data.flags.writeable):
         g = g + 0.0 if g.requires_grad else graph._constant(data.copy())
     given.add(id(g.data))
