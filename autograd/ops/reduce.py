@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
@@ -41,12 +43,8 @@ _FEW_CLASSES = 16
 
 
 def _on_short_last_axis(x, axis) -> bool:
-    return (
-        type(axis) is int
-        and np.ndim(x) >= 1
-        and axis in (-1, np.ndim(x) - 1)
-        and 0 < np.shape(x)[-1] <= _FEW_CLASSES
-    )
+    # x is an ndarray or a NumPy scalar: its own attributes are cheaper than np.ndim/np.shape
+    return type(axis) is int and x.ndim >= 1 and axis in (-1, x.ndim - 1) and 0 < x.shape[-1] <= _FEW_CLASSES
 
 
 def _max_over(x, axis):
@@ -65,8 +63,16 @@ def _sum_over(x, axis, keepdims=True):
     """np.sum(x, axis, keepdims), faster over a short last axis of floats."""
     if not (_on_short_last_axis(x, axis) and x.dtype.kind == "f"):
         return x.sum(axis=_axis_arg(axis), keepdims=keepdims)
-    total = x @ np.ones(x.shape[-1], dtype=x.dtype)
+    total = x @ _ones(x.shape[-1], x.dtype)
     return total[..., None] if keepdims else total
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept: making it (np.ones) cost most of a small sum."""
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 @primitive(lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims))
@@ -113,6 +119,12 @@ def argmin(x: Tensor, axis=None, keepdims=False) -> Tensor:
 @primitive(lambda g, out, x, shape: sum_to(g, x.data.shape))
 def broadcast_to(x, shape):
     """x repeated to `shape` by NumPy's broadcasting;  the gradient is summed back (sum_to)"""
+    if x.ndim == 0 and type(shape) is tuple:
+        # A 0-d x (a full reduction's gradient, as a loss sends back) becomes a read-only
+        # stride-0 view directly: np.broadcast_to's Python layer costs 2 µs, this 0.5.
+        view = np.ndarray(shape, x.dtype, np.asarray(x), 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
     return np.broadcast_to(x, shape)
 
 
@@ -120,10 +132,9 @@ def broadcast_to(x, shape):
 def sum_to(x, shape):
     """x summed down to `shape`, undoing a broadcast;  the gradient is broadcast again"""
     shape = tuple(shape)
-    lead = np.ndim(x) - len(shape)
+    lead = x.ndim - len(shape)
     if lead:  # the axes broadcasting added in front
-        x = x.sum(axis=tuple(range(lead)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
-    if stretched:  # the axes broadcasting stretched from 1
-        x = x.sum(axis=stretched, keepdims=True)
+        x = x.sum(axis=0 if lead == 1 else tuple(range(lead)))
+    if x.shape != shape:  # the axes broadcasting stretched from 1
+        x = x.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1), keepdims=True)
     return x
