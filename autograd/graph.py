@@ -157,12 +157,18 @@ def primitive(*vjps, name: str | None = None, arity: int = 1, register: bool = T
         else:
 
             def apply(*args):
-                datas = [a.data if isinstance(a, Tensor) else a for a in args]
+                datas = []
+                record = False
+                for a in args:  # one plain loop: `any(...)` over a generator cost more than the op's own work
+                    if isinstance(a, Tensor):
+                        record = record or a.requires_grad
+                        a = a.data
+                    datas.append(a)
                 try:
                     data = forward(*datas)
                 except (ValueError, IndexError, TypeError) as error:
                     raise _failed(op.name, error, *args) from None
-                if _grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+                if record and _grad_enabled:
                     out = _node(data, op, args)
                 else:
                     out = _constant(data)
@@ -211,8 +217,10 @@ def composite(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **named):
+        if named:
+            named = {_PYTORCH_NAMES.get(k, k): v for k, v in named.items()}
         try:
-            return fn(*args, **{_PYTORCH_NAMES.get(k, k): v for k, v in named.items()})
+            return fn(*args, **named)
         except (ValueError, IndexError) as error:
             if "(input shapes:" in str(error):  # an inner op has named itself already
                 raise

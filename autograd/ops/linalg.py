@@ -56,9 +56,10 @@ def matmul(a, b):
 def _linear_vjp_weight(g, out, x, weight, bias=None):
     """d(x Wᵀ + b)/dW · g = gᵀ x, summed over every leading (batch) axis."""
     x = as_tensor(x)
-    if x.ndim == 1:
+    ndim = x.data.ndim
+    if ndim == 1:
         return g.unsqueeze(-1) * x
-    if x.ndim > 2:  # fold the batch axes into one
+    if ndim > 2:  # fold the batch axes into one
         g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
     return g.T @ x
 
@@ -80,7 +81,9 @@ def linear(x, weight, bias=None):
     out = np.matmul(x, weight.T)
     if bias is None:
         return out
-    if out.dtype == np.result_type(out, bias) and isinstance(out, np.ndarray):
+    if isinstance(out, np.ndarray) and (
+        getattr(bias, "dtype", None) == out.dtype or out.dtype == np.result_type(out, bias)
+    ):
         out += bias  # a fresh array: adding in place saves a copy
         return out
     return out + bias
