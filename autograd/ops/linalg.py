@@ -11,8 +11,8 @@ def _matmul_vjp_a(g, out, a, b):
     """d(a @ b)/da · g = g @ bᵀ; a 1-d operand is a row (a) or column (b), as in NumPy."""
     b = as_tensor(b)
     if b.ndim == 1:
-        return g.unsqueeze(-1) * b if np.ndim(a) > 1 or g.ndim else g * b
-    if np.ndim(a) == 1:
+        return g.unsqueeze(-1) * b if a.ndim > 1 or g.ndim else g * b
+    if a.ndim == 1:
         return (g.unsqueeze(-2) @ b.swapaxes(-1, -2)).squeeze(-2)
     if b.ndim == 2 and _column_major(a):
         return (b @ g.swapaxes(-1, -2)).swapaxes(-1, -2)
@@ -23,8 +23,8 @@ def _matmul_vjp_b(g, out, a, b):
     """d(a @ b)/db · g = aᵀ @ g."""
     a = as_tensor(a)
     if a.ndim == 1:
-        return a.unsqueeze(-1) * g.unsqueeze(-2) if np.ndim(b) > 1 else g * a
-    if np.ndim(b) == 1:
+        return a.unsqueeze(-1) * g.unsqueeze(-2) if b.ndim > 1 else g * a
+    if b.ndim == 1:
         return (a.swapaxes(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
     if a.ndim == 2 and _column_major(b):
         return (g.swapaxes(-1, -2) @ a).swapaxes(-1, -2)

@@ -31,10 +31,15 @@ def transpose(x, axes=None):
 # -- indexing ------------------------------------------------------------------
 
 
+_BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
 def _is_basic(index) -> bool:
     """Basic indices (ints, slices, None, ...) pick each element at most once."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice, type(None), type(Ellipsis))) for p in parts)
+    for part in index if isinstance(index, tuple) else (index,):
+        if not isinstance(part, _BASIC_INDEX):
+            return False
+    return True
 
 
 def _normalize_index(index):
