@@ -13,7 +13,8 @@ import numpy as np
 from .base import Case, Round, Unavailable, require
 
 NAME = "deep_chain"
-ENGINES = ("autograd", "numpy", "torch")  # optional peers run only when installed
+# lean: the bound for any engine with a Python object per node (benchmarks/lean.py)
+ENGINES = ("autograd", "numpy", "lean", "torch")  # optional peers run only when installed
 SCALE, SHIFT = 1.0001, 0.0001
 
 
@@ -52,12 +53,26 @@ def numpy_chain(n: int) -> tuple[float, float]:
     return float(y), float(g)
 
 
+def lean_chain(n: int) -> tuple[float, float]:
+    """y_N and dy_N/dy_0 with the leanest engine (benchmarks/lean.py)."""
+    from ..lean import Value
+
+    y0 = Value(np.float64(0.5))
+    y = y0
+    for _ in range(n):
+        y = y * SCALE + SHIFT
+    y.backward()
+    return float(y.data), float(y0.grad)
+
+
 def build(engine: str, params: dict) -> Round:
     n = params["n"]
     if engine == "autograd":
         return Round(lambda: engine_chain(n), 2 * n)
     if engine == "numpy":
         return Round(lambda: numpy_chain(n), 2 * n)
+    if engine == "lean":
+        return Round(lambda: lean_chain(n), 2 * n)
     if engine == "torch":
         torch = require("torch")
 

@@ -12,7 +12,8 @@ import numpy as np
 from .base import Case, Round, Unavailable, require
 
 NAME = "scalar_graph"
-ENGINES = ("autograd", "numpy", "torch", "micrograd")  # optional peers run only when installed
+# lean: the bound for any engine with a Python object per node (benchmarks/lean.py)
+ENGINES = ("autograd", "numpy", "lean", "torch", "micrograd")  # optional peers run only when installed
 NODES_PER_GRAPH = 25  # op nodes in the expression (leaves a and b not counted)
 
 
@@ -111,6 +112,16 @@ def numpy_pair(a: np.float64, b: np.float64):
     return g, ga, gb
 
 
+def lean_pair(a: np.float64, b: np.float64):
+    """g, dg/da, dg/db with the leanest engine (benchmarks/lean.py)."""
+    from ..lean import Value
+
+    va, vb = Value(a), Value(b)
+    g = expression(va, vb)
+    g.backward()
+    return g.data, va.grad, vb.grad
+
+
 def build(engine: str, params: dict) -> Round:
     a, b = inputs(params["pairs"])
     nodes = params["pairs"] * NODES_PER_GRAPH
@@ -120,6 +131,9 @@ def build(engine: str, params: dict) -> Round:
     if engine == "numpy":
         pairs = list(zip(a, b))  # NumPy float64 scalars
         return Round(lambda: [numpy_pair(x, y) for x, y in pairs], nodes)
+    if engine == "lean":
+        pairs = list(zip(a, b))  # NumPy float64 scalars, as the floor
+        return Round(lambda: [lean_pair(x, y) for x, y in pairs], nodes)
     if engine == "micrograd":
         Value = require("micrograd.engine").Value
 
