@@ -156,3 +156,21 @@ def test_short_last_axis_reductions_equal_numpys(dtype, shape):
     np.testing.assert_allclose(
         t.log_softmax().data, np.log(np_softmax(clean.astype(np.float64))), rtol=1e-5, atol=1e-6
     )
+
+
+@pytest.mark.parametrize("shape, axis", [((3, 0), -1), ((0, 4), 0), ((0, 4), -1), ((2, 0, 3), 1)])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_is_empty_as_in_pytorch(name, shape, axis):
+    x = Tensor(np.zeros(shape, dtype=np.float32), requires_grad=True)
+    with np.errstate(all="raise"):  # and no warning of log 0 on the way
+        y = getattr(autograd, name)(x, axis)
+        y.sum().backward()
+    assert y.shape == shape and y.dtype == np.float32
+    assert x.grad.shape == shape
+
+
+def test_logsumexp_over_an_empty_axis_is_minus_infinity():
+    x = Tensor(np.zeros((3, 0)), requires_grad=True)
+    with np.errstate(divide="ignore"):  # log 0, as NumPy says
+        y = autograd.logsumexp(x, -1)
+    np.testing.assert_array_equal(y.data, np.full(3, -np.inf))

@@ -73,6 +73,8 @@ def _log_softmax(x, axis):
     (benchmarks/PROFILE.md). Subtracting the max first and never adding it back keeps a
     value near the max at full precision beside a huge logit (float32 spacing at 1e4 is 1e-3).
     """
+    if x.size == 0:  # nothing to normalise (and log Σ over an empty axis would warn of log 0)
+        return np.empty_like(x, dtype=np.result_type(x, 1.0))
     top = _max_over(x, axis)
     shifted = x - np.where(np.isfinite(top), top, 0)
     return shifted - np.log(_sum_over(np.exp(shifted), axis))

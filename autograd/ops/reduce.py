@@ -49,6 +49,8 @@ def _on_short_last_axis(x, axis) -> bool:
 
 def _max_over(x, axis):
     """np.max(x, axis, keepdims=True), faster over a short last axis of many rows."""
+    if x.size == 0:  # the max of nothing is undefined; a shift of 0 keeps softmax of nothing empty
+        return np.zeros(_kept_shape(x.shape, axis), dtype=x.dtype)
     # The running maximum costs a NumPy call per column, NumPy's reduce ~30 ns per row:
     # the columns win only when there are many more rows than columns.
     if not (_on_short_last_axis(x, axis) and 20 * x.shape[-1] ** 2 <= x.size):
