@@ -130,11 +130,11 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         check(t, i, gx)
                     # Each gradient takes its input's shape and dtype here, in one place
                     # (a VJP may broadcast, or promote through a float64 mask or constant).
-                    xd, gd = x.data, gx.data
-                    if gd.shape != xd.shape:
-                        gx = sum_to(gx, xd.shape)
-                    if gd.dtype != xd.dtype:
-                        gx = astype(gx, xd.dtype)
+                    # No local names the arrays: it would keep the unsummed one alive.
+                    if gx.data.shape != x.data.shape:
+                        gx = sum_to(gx, x.data.shape)
+                    if gx.data.dtype != x.data.dtype:
+                        gx = astype(gx, x.data.dtype)
                     before = grads.get(x)
                     grads[x] = gx if before is None else before + gx
             if not retain_graph:

@@ -331,3 +331,35 @@ def test_backward_releases_activations_so_a_kept_loss_costs_nothing():
     assert held_retained == pytest.approx(activations, rel=0.1), figures
     # ...which stays on top of everything the next step needs.
     assert peak_retained - peak_released > 0.9 * activations, figures
+
+
+def test_a_gradient_summed_back_to_its_input_shape_is_freed_before_the_next_vjp():
+    # Backward must hold no stray reference to an edge's gradient once it is summed
+    # down (sum_to) and stored: a wide layer's bias gradient is a whole (batch, width)
+    # array, and holding it into the next op's VJP raised wide_mlp's peak by 0.5 MiB.
+    from autograd.graph import primitive
+
+    produced: list[weakref.ref] = []
+    still_alive_at_probe: list[bool] = []
+
+    def spread_vjp(g, out, x):
+        wide = g * 1.0  # a fresh (N,) array, which the engine must sum to x's shape (1,)
+        produced.append(weakref.ref(wide.data))
+        return wide
+
+    @primitive(spread_vjp, register=False)
+    def spread(x):
+        return np.repeat(x, 1000)
+
+    def probe_vjp(g, out, x):
+        still_alive_at_probe.append(produced[0]() is not None)
+        return g
+
+    @primitive(probe_vjp, register=False)
+    def probe(x):
+        return x.copy()
+
+    x = Tensor(np.ones(1), requires_grad=True)
+    spread(probe(x)).sum().backward()
+    assert still_alive_at_probe == [False]
+    assert x.grad.item() == 1000.0
