@@ -49,24 +49,43 @@ def installed(engine: str) -> bool:
 
 
 def run_suite(only: list[str], quick: bool, rounds: int | None, progress=print) -> list[dict]:
-    """Every measurement as a list of result dicts (see report.py for the fields)."""
+    """Every measurement as a list of result dicts (see report.py for the fields).
+
+    A full run times each case twice, the engines in order and then in reverse
+    (A B … B A), and pools each engine's rounds: a stretch of load from other work
+    on the machine then falls on both sides of a ratio instead of on one.
+    """
+    passes = 1 if quick else 2
     results = []
     for name in only or list(WORKLOADS):
         module = WORKLOADS[name]
         engines = [e for e in module.ENGINES if installed(e)]
         for index, case in enumerate(module.cases(quick)):
+            timed = {engine: [] for engine in engines}
+            for turn in range(passes):
+                for engine in engines if turn % 2 == 0 else engines[::-1]:
+                    progress(f"  {name} [{case.label}] {engine} ...", end="", flush=True)
+                    timed[engine].append(run_child(name, index, engine, quick, memory=False, rounds=rounds))
+                    progress(f" {timed[engine][-1]['status']}")
             for engine in engines:
-                progress(f"  {name} [{case.label}] {engine} ...", end="", flush=True)
-                timed = run_child(name, index, engine, quick, memory=False, rounds=rounds)
-                result = {"workload": name, "case": case.label, "engine": engine, "unit": case.unit, **timed}
-                if timed["status"] == "ok":
-                    result.update(report.summarize(timed["seconds_per_unit"]))
-                    held = run_child(name, index, engine, quick, memory=True, rounds=None)
-                    result["extra_peak_bytes"] = held.get("extra_peak_bytes")
-                result["targets"] = case.targets if engine == ENGINE else {}
-                progress(f" {result['status']}")
-                results.append(result)
+                results.append(_pooled(name, index, case, engine, timed[engine], quick))
     return results
+
+
+def _pooled(name: str, index: int, case, engine: str, runs: list[dict], quick: bool) -> dict:
+    """One result from an engine's timed runs of a case (their rounds pooled), plus its memory."""
+    result = {"workload": name, "case": case.label, "engine": engine, "unit": case.unit}
+    failed = [run for run in runs if run["status"] != "ok"]
+    if failed:
+        result.update(failed[0])
+    else:
+        result.update(runs[0])
+        result["seconds_per_unit"] = [s for run in runs for s in run["seconds_per_unit"]]
+        result.update(report.summarize(result["seconds_per_unit"]))
+        held = run_child(name, index, engine, quick, memory=True, rounds=None)
+        result["extra_peak_bytes"] = held.get("extra_peak_bytes")
+    result["targets"] = case.targets if engine == ENGINE else {}
+    return result
 
 
 def targets(results: list[dict]) -> list[dict]:
