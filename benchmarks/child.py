@@ -28,14 +28,17 @@ from .workloads.base import Case, Round, Unavailable  # noqa: E402
 def time_rounds(work: Round, rounds: int, warmup: int) -> list[float]:
     """Seconds per unit for each round, after `warmup` unmeasured rounds.
 
-    The garbage collector stays on (users run with it on), but starts each
-    round empty so that one round's garbage is not charged to the next.
+    The garbage collector stays on and collects when it would in a user's loop:
+    an engine whose graphs make cycles pays for collecting them. It is emptied
+    once, before the warm-up, and not before each round: a full collection walks
+    every object in the process and leaves the caches cold, which made the first
+    training step of a round 3-4x slower than the next (benchmarks/PROFILE.md).
     """
+    gc.collect()
     for _ in range(warmup):
         work.run()
     seconds = []
     for _ in range(rounds):
-        gc.collect()
         start = time.perf_counter()
         work.run()
         seconds.append((time.perf_counter() - start) / work.units)
