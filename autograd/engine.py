@@ -43,8 +43,7 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
                 if isinstance(x, Tensor) and x.requires_grad and x not in seen:
                     seen.add(x)
                     path.append(x)
-                    inputs = x._inputs
-                    pending.append(iter(inputs if inputs is not None else _inputs_of(x)))
+                    pending.append(iter(_inputs_of(x)))
                     break
             else:  # all its inputs are in order: the tensor comes next
                 pending.pop()
@@ -149,10 +148,8 @@ def _as_dtype(g: Tensor, t: Tensor) -> Tensor:
 
 def _accumulate(t: Tensor, g: Tensor, given: set[int]) -> None:
     """Add g into t.grad, first giving t an array of its own if g's is shared or read-only."""
+    g = _as_dtype(g, t)
     data = g.data
-    if data.dtype != t.data.dtype:  # a float64 constant may have promoted it
-        g = g.astype(t.data.dtype)
-        data = g.data
     if isinstance(data, np.ndarray) and (id(data) in given or not data.flags.writeable):
         g = g + 0.0 if g.requires_grad else graph._constant(data.copy())
     given.add(id(g.data))
