@@ -23,6 +23,17 @@ def test_broadcasting_a_0d_tensor_matches_numpy_and_is_read_only(dtype, shape):
             out.data[...] = 0
 
 
+def test_broadcasting_a_0d_op_result_a_numpy_scalar_is_differentiable():
+    x = Tensor(np.array(1.5), requires_grad=True)
+    y = x * 2.0  # a 0-d op result holds a NumPy scalar, not a 0-d array
+    assert isinstance(y.data, np.generic)
+    out = autograd.broadcast_to(y, (2, 3))
+    np.testing.assert_array_equal(out.data, np.full((2, 3), 3.0))
+    assert not out.data.flags.writeable
+    out.sum().backward()
+    assert x.grad.item() == 12.0
+
+
 def test_gradient_of_a_full_sum_lands_in_a_writable_grad():
     # sum's gradient is a read-only stride-0 view; .grad must still be the leaf's own array.
     x = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
