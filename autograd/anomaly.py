@@ -15,8 +15,7 @@ import sys
 
 import numpy as np
 
-from . import graph
-from .tensor import Tensor
+from .state import modes
 
 _LIBRARY_DIRS = (os.path.dirname(os.path.abspath(__file__)),)
 
@@ -48,7 +47,7 @@ def _library_dirs() -> tuple[str, ...]:
 
 
 def _shapes(args) -> str:
-    return ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
+    return ", ".join(str(a.shape) for a in args if hasattr(a, "grad_fn"))  # the Tensors among them
 
 
 def _bad(array) -> str | None:
@@ -59,24 +58,26 @@ def _bad(array) -> str | None:
     return "nan" if np.isnan(array).any() else "inf"
 
 
-def _check_forward(op, out: Tensor, args) -> None:
-    """Stamp where the op was made, and fail if its output is not finite."""
-    out._trace = _user_site()
-    bad = _bad(out.data)
+def check_forward(op, out, args) -> None:
+    """Stamp where a recorded op was made, and fail if its output is not finite."""
+    site = _user_site()
+    if out.grad_fn is not None:
+        out.grad_fn.trace = site
+    bad = _bad(out.numpy())
     if bad:
         raise AnomalyError(
             f"{op.name} produced {bad} in its forward output (input shapes: {_shapes(args)}); "
-            f"the op was called at {out._trace}"
+            f"the op was called at {site}"
         )
 
 
-def check_backward(t: Tensor, i: int, gradient: Tensor) -> None:
-    """Fail if the gradient that t's op sends to its input i is not finite."""
-    bad = _bad(gradient.data)
+def check_backward(node, i: int, gradient) -> None:
+    """Fail if the gradient that a node's op sends to its input i is not finite."""
+    bad = _bad(gradient.numpy())
     if bad:
         raise AnomalyError(
-            f"backward of {t._op.name} produced {bad} in the gradient of its input {i} "
-            f"(input shapes: {_shapes(t._inputs)}); the op was called at {t._trace or '<made outside detect_anomaly>'}"
+            f"backward of {node.op.name} produced {bad} in the gradient of its input {i} "
+            f"(input shapes: {_shapes(node.inputs)}); the op was called at {node.trace or '<made outside detect_anomaly>'}"
         )
 
 
@@ -89,28 +90,29 @@ class backward_checks:
     """
 
     def __enter__(self):
-        if not graph._anomaly:
-            self.previous = None
+        self.was_on = modes.anomaly
+        if not self.was_on:
             return None
-        self.previous = graph._set_anomaly(False, None)
+        modes.anomaly = False
         return check_backward
 
     def __exit__(self, *exc):
-        if self.previous is not None:
-            graph._set_anomaly(*self.previous)
+        if self.was_on:
+            modes.anomaly = True
 
 
 class detect_anomaly(contextlib.ContextDecorator):
     """Within it, the first NaN or inf in any forward output or backward gradient raises AnomalyError."""
 
     def __enter__(self):
-        self._previous = graph._set_anomaly(True, _check_forward)
+        self._previous = modes.anomaly
+        modes.anomaly = True
         return self
 
     def __exit__(self, *exc):
-        graph._set_anomaly(*self._previous)
+        modes.anomaly = self._previous
         return False
 
 
 def is_anomaly_enabled() -> bool:
-    return graph._anomaly
+    return modes.anomaly

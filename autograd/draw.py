@@ -23,7 +23,7 @@ from . import draw_labels as labels
 from .draw_layout import Layout, choose_layout, count_kinds, nearest_root
 from .engine import grad as _grad
 from .render import Picture
-from .tensor import Tensor
+from ._tensor import Tensor
 
 DEFAULT_MAX_NODES = 250
 """Beyond this many nodes a picture is simplified: dot lays out 250 nodes in well under a second."""
@@ -144,7 +144,7 @@ def cluster_label(path: tuple[str, ...]) -> str:
 
 
 def _backward_has_run(walk: Walk) -> bool:
-    return any(t._op is None and t.grad is not None for t in walk.tensors)
+    return any(t._op is None and t._grad is not None for t in walk.tensors)
 
 
 def flowing_gradients(walk: Walk) -> dict[int, np.ndarray]:
@@ -158,16 +158,16 @@ def flowing_gradients(walk: Walk) -> dict[int, np.ndarray]:
     shown: dict[int, np.ndarray] = {}
     intermediates: list[int] = []
     for i, t in enumerate(walk.tensors):
-        if t.grad is not None:
-            shown[i] = t.grad.data
+        if t._grad is not None:
+            shown[i] = t._grad.numpy()
         elif t._op is not None:
             intermediates.append(i)
     root = walk.tensors[walk.root]
-    if intermediates and not walk.freed and root.data.size == 1 and _backward_has_run(walk):
+    if intermediates and not walk.freed and root.numel() == 1 and _backward_has_run(walk):
         found = _grad(root, [walk.tensors[i] for i in intermediates], retain_graph=True, allow_unused=True)
         for i, g in zip(intermediates, found):
             if g is not None:
-                shown[i] = g.data
+                shown[i] = g.numpy()
     return shown
 
 
@@ -192,9 +192,9 @@ class _Painter:
         t = self.walk.tensors[i]
         name = self.names.get(id(t)) or t.name
         lines = [name] if name else []
-        lines.append(labels.shape_and_dtype(t.data))
+        lines.append(labels.shape_and_dtype(t.numpy()))
         if self.show_data:
-            lines.append("data " + labels.values(t.data))
+            lines.append("data " + labels.values(t.numpy()))
         if self.show_grad:
             g = self.gradients.get(i)
             if g is not None:
@@ -232,9 +232,9 @@ class _Painter:
             lines.append(f"{params} parameter{'s' if params > 1 else ''}")
         for i in outputs[:2]:
             out = self.walk.tensors[i]
-            lines.append("out " + labels.shape_and_dtype(out.data))
+            lines.append("out " + labels.shape_and_dtype(out.numpy()))
             if self.show_data:
-                lines.append("data " + labels.values(out.data))
+                lines.append("data " + labels.values(out.numpy()))
             if self.show_grad and i in self.gradients:
                 lines.append("grad " + labels.values(self.gradients[i]))
         if len(outputs) > 2:

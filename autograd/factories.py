@@ -1,25 +1,37 @@
-"""Tensors made from nothing: constants, ranges and random draws."""
+"""Tensors made from nothing, or from data: constants, ranges and random draws."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._tensor import Tensor, _shape_arg
+from .dtypes import as_dtype, get_default_dtype
 from .random import default_generator
-from .tensor import Tensor, _shape_arg, get_default_dtype
 
 
-def _make(array: np.ndarray, requires_grad: bool, name: str | None = None) -> Tensor:
-    out = Tensor.__new__(Tensor)
-    out.data = array
+def _make(array: np.ndarray, requires_grad: bool = False) -> Tensor:
+    out = Tensor._lift(array)
     if requires_grad:
         out.requires_grad_(True)
-    if name is not None:
-        out.name = name
     return out
 
 
 def _dtype(dtype) -> np.dtype:
-    return get_default_dtype() if dtype is None else np.dtype(dtype)
+    return get_default_dtype() if dtype is None else as_dtype(dtype)
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """PyTorch's factory: a new Tensor holding a copy of data (numbers, lists, arrays or a Tensor)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(x) -> Tensor:
+    """x itself if it is a Tensor; else a constant holding it (an array keeps its dtype, not copied)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        return Tensor._lift(np.asarray(x))
+    return Tensor(x)
 
 
 def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -33,19 +45,21 @@ def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A tensor of one value everywhere."""
+    """A tensor of one value everywhere; its dtype is inferred from the value, as PyTorch's."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return _make(np.full(shape, fill_value, dtype=_dtype(dtype)), requires_grad)
+    if dtype is None:
+        dtype = Tensor(fill_value).dtype
+    return _make(np.full(shape, fill_value, dtype=as_dtype(dtype)), requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """Zeros with t's shape (and dtype, unless given)."""
-    return _make(np.zeros(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else dtype), requires_grad)
+    return _make(np.zeros(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """Ones with t's shape (and dtype, unless given)."""
-    return _make(np.ones(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else dtype), requires_grad)
+    return _make(np.ones(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -55,7 +69,7 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
     if dtype is None:
         integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         dtype = np.int64 if integral else get_default_dtype()
-    return _make(np.arange(start, stop, step, dtype=dtype), requires_grad)
+    return _make(np.arange(start, stop, step, dtype=as_dtype(dtype)), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:

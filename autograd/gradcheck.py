@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .engine import grad
-from .tensor import Tensor
+from ._tensor import Tensor
 
 
 def _as_tuple(x) -> tuple:
@@ -19,7 +19,7 @@ def _float64_copies(inputs) -> list:
     copies = []
     for x in inputs:
         if isinstance(x, Tensor) and x.dtype.kind == "f":
-            copies.append(Tensor(np.array(x.data, dtype=np.float64), requires_grad=x.requires_grad))
+            copies.append(Tensor(np.array(x.numpy(), dtype=np.float64), requires_grad=x.requires_grad))
         else:
             copies.append(x)
     return copies
@@ -27,19 +27,19 @@ def _float64_copies(inputs) -> list:
 
 def _flat_outputs(fn, xs) -> np.ndarray:
     outs = _as_tuple(fn(*xs))
-    return np.concatenate([np.asarray(o.data, dtype=np.float64).ravel() for o in outs])
+    return np.concatenate([np.asarray(o.numpy(), dtype=np.float64).ravel() for o in outs])
 
 
 def _analytic_jacobians(fn, xs, wrt) -> list[np.ndarray]:
     """Row by row: backward of each output element gives one row of each Jacobian."""
     outs = _as_tuple(fn(*xs))
-    sizes = [o.data.size for o in outs]
-    jacobians = [np.zeros((sum(sizes), xs[k].data.size)) for k in wrt]
+    sizes = [o.numel() for o in outs]
+    jacobians = [np.zeros((sum(sizes), xs[k].numel())) for k in wrt]
     row = 0
     for o in outs:
-        for j in range(o.data.size):
+        for j in range(o.numel()):
             if o.requires_grad:
-                onehot = np.zeros(o.data.size, dtype=o.dtype)
+                onehot = np.zeros(o.numel(), dtype=o.dtype)
                 onehot[j] = 1
                 gs = grad(
                     o,
@@ -50,7 +50,7 @@ def _analytic_jacobians(fn, xs, wrt) -> list[np.ndarray]:
                 )
                 for jac, g in zip(jacobians, gs):
                     if g is not None:
-                        jac[row] = np.asarray(g.data, dtype=np.float64).ravel()
+                        jac[row] = np.asarray(g.numpy(), dtype=np.float64).ravel()
             row += 1
     return jacobians
 
@@ -58,8 +58,8 @@ def _analytic_jacobians(fn, xs, wrt) -> list[np.ndarray]:
 def _numeric_jacobian(fn, xs, k: int, eps: float) -> np.ndarray:
     """Column by column: (f(x + eps) - f(x - eps)) / 2eps for each element of input k."""
     x = xs[k]
-    x.data = np.array(x.data)  # an array of our own to nudge in place
-    flat = x.data.reshape(-1)
+    x.data = np.array(x.numpy())  # an array of our own to nudge in place (untracked, as .data is)
+    flat = x.numpy().reshape(-1)
     columns = []
     for i in range(flat.size):
         original = flat[i]

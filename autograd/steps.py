@@ -15,7 +15,7 @@ from .draw import DEFAULT_MAX_NODES, FREED_NOTE, Walk, names_of, picture
 from .engine import backward_order
 from .engine import grad as _grad
 from .render import RendererNotFound, find_renderer
-from .tensor import Tensor
+from ._tensor import Tensor
 
 FRAMES_IN_SEQUENCE = 30
 """Without ipywidgets a notebook shows this many frames one after another, and says how many more."""
@@ -42,7 +42,7 @@ class BackwardSteps(Sequence):
         # Every visited tensor's full gradient, computed once without touching any .grad.
         found = _grad(root, self.order, grad_outputs=[gradient], retain_graph=True, allow_unused=True)
         self._position = [self.walk.index[id(t)] for t in self.order]
-        self._gradients = [None if g is None else g.data for g in found]
+        self._gradients = [None if g is None else g.numpy() for g in found]
         self._names = names_of(draw_options.pop("params", None))
         self._options = draw_options
 

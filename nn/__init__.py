@@ -1,7 +1,7 @@
 """Neural networks on top of autograd: modules, losses, optimizers, data loading, saving.
 
 Nothing here writes a gradient: layers and losses are compositions of autograd
-ops, and optimizers change `p.data` in place under `no_grad`.
+ops, and optimizers change parameters in place under `no_grad`.
 
     >>> import nn
     >>> from nn import functional as F

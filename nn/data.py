@@ -20,7 +20,7 @@ class TensorDataset:
         if not arrays:
             raise ValueError("TensorDataset: give at least one array")
         # Arrays keep their dtype; Python lists follow Tensor's rules (floats become the default dtype).
-        self.arrays = [a if isinstance(a, np.ndarray) else Tensor(a).data for a in arrays]
+        self.arrays = [a if isinstance(a, np.ndarray) else Tensor(a).numpy() for a in arrays]
         for i, a in enumerate(self.arrays):
             if a.ndim == 0:
                 raise ValueError(
@@ -85,8 +85,8 @@ class DataLoader:
             return self.dataset[index]
         rows = [self.dataset[int(i)] for i in index]
         if not isinstance(rows[0], tuple):
-            return Tensor(np.stack([np.asarray(r.data if isinstance(r, Tensor) else r) for r in rows]))
+            return Tensor(np.stack([np.asarray(r) for r in rows]))
         return tuple(
-            Tensor(np.stack([np.asarray(r[k].data if isinstance(r[k], Tensor) else r[k]) for r in rows]))
+            Tensor(np.stack([np.asarray(r[k]) for r in rows]))
             for k in range(len(rows[0]))
         )

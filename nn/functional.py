@@ -27,9 +27,8 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ Wᵀ + b, with W shaped (out_features, in_features)."""
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    """x @ Wᵀ + b, with W shaped (out_features, in_features): one op, autograd.linear."""
+    return autograd.linear(x, weight, bias)
 
 
 def softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
@@ -72,7 +71,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     """
     x = _logits("cross_entropy", input)
     _check_reduction("cross_entropy", reduction)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f" and t.shape == x.shape:
         return _soft_cross_entropy(x, target, reduction)
     return _pick_and_reduce(
@@ -109,7 +108,7 @@ def binary_cross_entropy_with_logits(
     t = _same_shape_target("binary_cross_entropy_with_logits", x, target)
     _check_range("binary_cross_entropy_with_logits", "target", t, 0.0, 1.0)
     if pos_weight is None:
-        losses = softplus(x) - x * t  # the same formula with w = 1, in fewer ops
+        losses = (1.0 - t) * x + softplus(-x)  # PyTorch's form: inf at x = inf, t = 0, as there
     else:
         w = _constant_like(pos_weight, x, "binary_cross_entropy_with_logits: pos_weight")
         losses = (1.0 - t) * x + ((w - 1.0) * t + 1.0) * softplus(-x)
@@ -140,7 +139,7 @@ def multi_margin_loss(
     scale = np.full(x.shape, 1.0 / n_classes, dtype=x.dtype)
     scale[index] = 0.0
     if weight is not None:
-        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+        w = np.asarray(weight.numpy() if isinstance(weight, Tensor) else weight, dtype=x.dtype)
         if w.shape != (n_classes,):
             raise ValueError(f"multi_margin_loss: weight must have shape ({n_classes},), got {w.shape}")
         scale *= w[y][..., None]
@@ -194,7 +193,7 @@ def soft_auc_loss(scores: Tensor, labels: Any, temperature: float = 1.0) -> Tens
     s = _tensor(scores)
     if temperature <= 0:
         raise ValueError(f"soft_auc_loss: temperature must be positive, got {temperature}")
-    y = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    y = labels.numpy() if isinstance(labels, Tensor) else np.asarray(labels)
     if y.shape != s.shape:
         raise ValueError(f"soft_auc_loss: labels have shape {y.shape} but scores have shape {s.shape}")
     if y.dtype.kind not in "biuf":
@@ -248,7 +247,7 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 
 def _class_indices(fn: str, x: Tensor, target: Any) -> np.ndarray:
     """The target as an int array of shape (N,) with values in [0, C), or an error saying what is wrong."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     expected = x.shape[:-1]
     if t.dtype.kind not in "iu":
         hint = f"; class probabilities must have the input's shape {x.shape}" if t.dtype.kind == "f" else ""
@@ -258,8 +257,7 @@ def _class_indices(fn: str, x: Tensor, target: Any) -> np.ndarray:
     if t.shape != expected:
         raise ValueError(f"{fn}: target has shape {t.shape}, but input of shape {x.shape} needs {expected}")
     n_classes = x.shape[-1]
-    # One reduction checks both ends: viewed as unsigned, a negative index is huge.
-    if t.size and t.view(f"u{t.dtype.itemsize}").max() >= n_classes:
+    if t.size and (t.min() < 0 or t.max() >= n_classes):
         bad = t[(t < 0) | (t >= n_classes)]
         raise ValueError(
             f"{fn}: target values must be class indices in [0, {n_classes}) for input of shape {x.shape}; "
@@ -274,15 +272,7 @@ def _pick_and_reduce(log_probs: Tensor, y: np.ndarray, reduction: str) -> Tensor
         return -log_probs[y]
     n = len(y)
     picked = log_probs[np.arange(n), y]
-    if reduction == "none":
-        return -picked
-    if reduction == "sum":
-        return -picked.sum()
-    if not n:
-        return picked.sum() * np.nan  # the mean of nothing, as PyTorch
-    # The mean as a dot product with a vector of -1/N: one op forward and one back, where
-    # a sum and a scaling are two of each and a broadcast (-3.5 µs of a 160 µs MLP step).
-    return picked @ np.full(n, -1.0 / n, dtype=picked.dtype)
+    return _reduce(-picked, reduction)  # the mean of nothing is 0/0 = nan, as PyTorch's
 
 
 def _soft_cross_entropy(x: Tensor, target: Any, reduction: str) -> Tensor:
@@ -313,7 +303,7 @@ def _same_shape_target(fn: str, x: Tensor, target: Any) -> Any:
 
 def _check_range(fn: str, what: str, values: Any, lo: float, hi: float) -> None:
     """Every value must lie in [lo, hi]."""
-    data = values.data if isinstance(values, Tensor) else values
+    data = values.numpy() if isinstance(values, Tensor) else values
     if np.size(data) and (np.min(data) < lo or np.max(data) > hi):
         raise ValueError(
             f"{fn}: {what} must lie in [{lo}, {hi}], got values from {np.min(data)} to {np.max(data)}"

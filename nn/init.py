@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from autograd import Tensor, default_generator
+from autograd import Tensor, default_generator, no_grad
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -36,9 +36,9 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values) -> Tensor:
-    """Write values into tensor.data in place (the tensor keeps its dtype and identity)."""
-    tensor.data[...] = values
-    return tensor
+    """Write values into the tensor in place (it keeps its dtype and identity; its version goes up)."""
+    with no_grad():
+        return tensor.copy_(values)
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:

@@ -45,7 +45,7 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
             x = Tensor(x)
-        data = x.data
+        data = x.numpy()
         if data.dtype.kind != "f":
             raise TypeError(
                 f"Linear: expected a floating-point input (like the weight, {self.weight.dtype}), "

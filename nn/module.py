@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor, scope
+from autograd import Tensor, no_grad, scope
 
 from .parameter import Parameter
 
@@ -210,7 +210,7 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters must be floating point, got {dtype}")
         for param in self.parameters():
-            param.data = param.data.astype(dtype)
+            param.data = param.numpy().astype(dtype)
             param.grad = None  # nn never writes a gradient; one of the old dtype would be stale anyway
         return self
 
@@ -225,7 +225,7 @@ class Module:
     def state_dict(self) -> dict[str, Tensor]:
         """{dotted name: a copy of the parameter} in `named_parameters()` order (shared ones under each name)."""
         return {
-            name: Tensor(np.array(param.data))
+            name: param.detach().clone()
             for name, param in self.named_parameters(remove_duplicate=False)
         }
 
@@ -291,19 +291,19 @@ def _is_list_of_modules(value: Any) -> bool:
 
 def _as_array(name: str, value: Any) -> np.ndarray:
     """A state-dict value as a numeric array, or an error naming its key."""
-    array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    array = np.asarray(value)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"load_state_dict: {name!r} holds {array.dtype} data, expected numbers")
     return array
 
 
 def _copy_into(param: Parameter, value: np.ndarray, name: str) -> None:
-    """Overwrite param's data in place (optimizers keep pointing at the same array)."""
-    data = param.data
-    if isinstance(data, np.ndarray) and data.flags.writeable:
-        np.copyto(data, value, casting="unsafe")  # the parameter keeps its dtype, as in PyTorch
-    else:
+    """Overwrite param's values in place: the same object and array, so optimizers keep it."""
+    if not param.numpy().flags.writeable:  # e.g. a memory-mapped load: the parameter gets an array of its own
         param.data = np.array(value, dtype=param.dtype)
+        return
+    with no_grad():
+        param.copy_(value.astype(param.dtype, copy=False))  # the parameter keeps its dtype, as in PyTorch
 
 
 # Imported last: ModuleList is itself a Module.

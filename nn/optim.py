@@ -1,8 +1,10 @@
-"""Optimizers: SGD, Adam and AdamW with PyTorch's update formulas, applied in place to `p.data`.
+"""Optimizers: SGD, Adam and AdamW with PyTorch's update formulas, applied to the parameters in place.
 
-An update is not part of any model, so it runs under `no_grad` on the arrays
-themselves: NumPy in-place arithmetic, with per-parameter state arrays made on
-the first step. Hyperparameters live in `param_groups`, as in PyTorch, so a
+An update is not part of any model, so it runs under `no_grad`, with in-place
+Tensor ops (`p -= lr * g`): each parameter keeps its identity and its `.grad`, and
+its version goes up, so a backward through a graph recorded before the step says
+so instead of using the new values. Per-parameter state (momentum, moments) is
+made of Tensors on the first step. Hyperparameters live in `param_groups`, as in PyTorch, so a
 schedule can change `opt.param_groups[0]["lr"]` between steps.
 """
 
@@ -12,9 +14,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
-
-from autograd import Tensor, enable_grad, no_grad
+from autograd import Tensor, enable_grad, no_grad, zeros_like
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
 
@@ -89,7 +89,7 @@ class Optimizer:
         return loss
 
     def _update(self, group: dict[str, Any]) -> None:
-        """Change p.data in place for every parameter of the group that has a gradient."""
+        """Change every parameter of the group that has a gradient, in place."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -130,19 +130,19 @@ class SGD(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = p.grad.data
+            g = p.grad
             if weight_decay:
-                g = g + weight_decay * p.data
+                g = g + weight_decay * p
             if momentum:
                 state = self.state.setdefault(p, {})
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = np.array(g, dtype=p.dtype)
+                    buf = state["momentum_buffer"] = g.clone()
                 else:
                     buf *= momentum
                     buf += (1.0 - group["dampening"]) * g
                 g = g + momentum * buf if group["nesterov"] else buf
-            p.data -= lr * g
+            p -= lr * g
 
 
 class Adam(Optimizer):
@@ -171,7 +171,7 @@ class Adam(Optimizer):
     def _decay(self, p: Tensor, g, group: dict[str, Any]):
         """Adam's decay is L2: added to the gradient before the moments see it."""
         weight_decay = group["weight_decay"]
-        return g + weight_decay * p.data if weight_decay else g
+        return g + weight_decay * p if weight_decay else g
 
     def _update(self, group: dict[str, Any]) -> None:
         lr, eps = group["lr"], group["eps"]
@@ -179,13 +179,13 @@ class Adam(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = self._decay(p, p.grad.data, group)
+            g = self._decay(p, p.grad, group)
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {
                     "step": 0,
-                    "exp_avg": np.zeros_like(p.data),
-                    "exp_avg_sq": np.zeros_like(p.data),
+                    "exp_avg": zeros_like(p),
+                    "exp_avg_sq": zeros_like(p),
                 }
             state["step"] += 1
             m, v, t = state["exp_avg"], state["exp_avg_sq"], state["step"]
@@ -193,9 +193,9 @@ class Adam(Optimizer):
             v *= beta2
             v += (1.0 - beta2) * (g * g)
             step_size = lr / (1.0 - beta1**t)
-            denom = np.sqrt(v) / math.sqrt(1.0 - beta2**t)
+            denom = v.sqrt() / math.sqrt(1.0 - beta2**t)
             denom += eps
-            p.data -= step_size * (m / denom)
+            p -= step_size * (m / denom)
 
 
 class AdamW(Adam):
@@ -214,5 +214,5 @@ class AdamW(Adam):
     def _decay(self, p: Tensor, g, group: dict[str, Any]):
         weight_decay = group["weight_decay"]
         if weight_decay:
-            p.data *= 1.0 - group["lr"] * weight_decay
+            p *= 1.0 - group["lr"] * weight_decay
         return g

@@ -18,9 +18,9 @@ class Parameter(Tensor):
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None):
         super().__init__(data, name=name)
         if requires_grad:
-            if self.data.dtype.kind != "f":
+            if self.dtype.kind != "f":
                 raise TypeError(
-                    f"Parameter: only floating-point data can require grad, got {self.data.dtype}"
+                    f"Parameter: only floating-point data can require grad, got {self.dtype}"
                 )
             self.requires_grad = True
 

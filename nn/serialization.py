@@ -40,7 +40,7 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
     for key, value in state.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"nn.save: state dict keys must be non-empty strings, got {key!r}")
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        array = np.asarray(value)
         if array.dtype.kind not in "fiub":
             raise TypeError(f"nn.save: {key!r} holds {array.dtype} data; only numeric arrays can be saved")
         arrays[key] = array

@@ -45,4 +45,4 @@ def scoped_mlp(batch=4):
             out = h @ w2.T + b2
     loss = (out * out).mean()
     loss.name = "loss"
-    return loss, x.data, (w0, b0, w2, b2)
+    return loss, x.numpy(), (w0, b0, w2, b2)

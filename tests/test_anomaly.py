@@ -47,7 +47,7 @@ def test_off_by_default_and_nan_flows_silently():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         y = Tensor([-1.0], requires_grad=True).log()
-    assert np.isnan(y.data).all()
+    assert np.isnan(y.numpy()).all()
 
 
 def test_the_mode_is_restored_on_exit_even_after_an_error():
@@ -71,7 +71,7 @@ def test_finite_programs_run_unchanged_under_anomaly_mode():
     x = Tensor([0.5, 1.5], requires_grad=True)
     with detect_anomaly():
         (x.exp() * x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.exp(x.data) * (1 + x.data), rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(x.numpy()) * (1 + x.numpy()), rtol=1e-6)
 
 
 # -- inside nn: the line reported is the user's, not nn's ------------------------------
@@ -79,7 +79,7 @@ def test_finite_programs_run_unchanged_under_anomaly_mode():
 
 def test_anomaly_inside_nn_code_points_at_the_users_line():
     layer = nn.Linear(3, 2)
-    layer.weight.data[:] = 3e38  # finite, but Linear's x Wᵀ overflows float32
+    layer.weight.numpy()[:] = 3e38  # finite, but Linear's x Wᵀ overflows float32
     x = Tensor([[10.0, 10.0, 10.0]])  # float32, like the layer
     with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as caught:
         layer(x)  # the line the error must name

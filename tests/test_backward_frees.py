@@ -20,7 +20,7 @@ def test_intermediates_are_freed_before_backward_reaches_the_leaves():
     x.register_hook(lambda g: alive_when_x_is_reached.extend(r() is not None for r in intermediates))
     y.backward()
     assert alive_when_x_is_reached == [False, False]
-    np.testing.assert_allclose(x.grad.data, 6.0 * np.exp(2.0 * x.data))
+    np.testing.assert_allclose(x.grad.numpy(), 6.0 * np.exp(2.0 * x.numpy()))
 
 
 def test_retain_graph_keeps_intermediates_for_a_second_backward():
@@ -28,4 +28,4 @@ def test_retain_graph_keeps_intermediates_for_a_second_backward():
     y.backward(retain_graph=True)
     assert all(r() is not None for r in intermediates)
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 12.0 * np.exp(2.0 * x.data))
+    np.testing.assert_allclose(x.grad.numpy(), 12.0 * np.exp(2.0 * x.numpy()))

@@ -51,11 +51,11 @@ def _engine_mlp_step(params, x, y, lr):
         h = h @ W.transpose(1, 0) + b
         if k < len(tensors) - 1:
             h = h.relu()
-    shifted = h - Tensor(h.data.max(1, keepdims=True))  # a constant shift: log-softmax is unchanged
+    shifted = h - Tensor(h.numpy().max(1, keepdims=True))  # a constant shift: log-softmax is unchanged
     log_probs = shifted - shifted.exp().sum(1, True).log()
     loss = -log_probs[np.arange(len(y)), y].mean()
     loss.backward()
-    return float(loss.data), [(W.data - lr * W.grad.data, b.data - lr * b.grad.data) for W, b in tensors]
+    return float(loss.numpy()), [(W.numpy() - lr * W.grad.numpy(), b.numpy() - lr * b.grad.numpy()) for W, b in tensors]
 
 
 def test_mlp_floor_step_matches_engine_gradients():
@@ -87,6 +87,6 @@ def test_mlp_engine_trainer_takes_the_same_step_as_the_floor():
         autograd.set_default_dtype(previous)
     own = [(W.copy(), b.copy()) for W, b in params]
     assert losses == pytest.approx([mlp.numpy_step(own, x, y, lr=0.5) for _ in range(2)], rel=1e-12)
-    got = [p.data for p in step.model.parameters()]
+    got = [p.numpy() for p in step.model.parameters()]
     for have, want in zip(got, [a for pair in own for a in pair]):
         np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-12)

@@ -56,7 +56,7 @@ def test_composite_matches_numpy_and_finite_differences(name, spec, seed):
     ours, reference = COMPOSITES[name]
     x = np.random.default_rng(seed).normal(size=shape)
     out = ours(Tensor(x), axis, keepdims)
-    np.testing.assert_allclose(np.asarray(out.data), reference(x, axis, keepdims), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(out.numpy()), reference(x, axis, keepdims), rtol=1e-10, atol=1e-12)
     f = lambda t: ours(t, axis, keepdims)
     assert gradcheck(f, [Tensor(x, requires_grad=True)], atol=1e-6, rtol=1e-5)
     assert gradgradcheck(f, [Tensor(x, requires_grad=True)], eps=1e-5, atol=1e-5, rtol=1e-4)
@@ -67,7 +67,7 @@ def test_full_reductions(name):
     ours, reference = COMPOSITES[name]
     x = np.random.default_rng(0).normal(size=(3, 4))
     np.testing.assert_allclose(
-        np.asarray(ours(Tensor(x), None, False).data), reference(x, None, False), rtol=1e-10
+        np.asarray(ours(Tensor(x), None, False).numpy()), reference(x, None, False), rtol=1e-10
     )
     assert gradcheck(lambda t: ours(t, None, False), [Tensor(x, requires_grad=True)])
 
@@ -76,19 +76,19 @@ def test_full_reductions(name):
 def test_softmax_family_is_finite_for_huge_logits(scale):
     x = Tensor(np.array([[1.0, 0.0, -1.0], [0.5, 0.2, 0.1]]) * scale, requires_grad=True, dtype=np.float64)
     for out in (x.log_softmax(), x.softmax(), x.logsumexp(axis=1)):
-        assert np.all(np.isfinite(np.asarray(out.data)))
+        assert np.all(np.isfinite(np.asarray(out.numpy())))
     lse = x.logsumexp(axis=1)
-    np.testing.assert_allclose(lse.data, np.max(x.data, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(lse.numpy(), np.max(x.numpy(), axis=1), rtol=1e-12)
     x.log_softmax()[:, 0].sum().backward()
-    assert np.all(np.isfinite(x.grad.data))
-    np.testing.assert_allclose(x.softmax().data.sum(axis=-1), 1.0)
+    assert np.all(np.isfinite(x.grad.numpy()))
+    np.testing.assert_allclose(x.softmax().numpy().sum(axis=-1), 1.0)
 
 
 def test_float32_log_softmax_is_finite_for_huge_logits():
     x = Tensor([1e4, -1e4, 0.0], requires_grad=True)
     y = x.log_softmax()
-    assert y.dtype == np.float32 and np.all(np.isfinite(y.data))
-    np.testing.assert_allclose(y.data, [0.0, -2e4, -1e4])
+    assert y.dtype == np.float32 and np.all(np.isfinite(y.numpy()))
+    np.testing.assert_allclose(y.numpy(), [0.0, -2e4, -1e4])
 
 
 @pytest.mark.parametrize("x", [1e3, -1e3, 40.0, -40.0])
@@ -117,7 +117,7 @@ def test_where_maximum_minimum_clip_gradients():
     rng = np.random.default_rng(3)
     a = Tensor(rng.normal(size=(3, 1)), requires_grad=True)
     b = Tensor(rng.normal(size=(4,)), requires_grad=True)
-    assert gradcheck(lambda p, q: autograd.where(p.data > 0, p * q, q), [a, b])
+    assert gradcheck(lambda p, q: autograd.where(p.numpy() > 0, p * q, q), [a, b])
     assert gradcheck(lambda p, q: autograd.maximum(p, q) + autograd.minimum(p, q) * 2, [a, b])
 
 
@@ -130,32 +130,13 @@ def test_maximum_splits_the_gradient_at_ties():
 def test_clip_passes_no_gradient_outside_the_range():
     x = Tensor([-2.0, 0.0, 2.0], requires_grad=True)
     x.clip(-1, 1).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0, 1, 0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 1, 0])
 
 
 def test_max_splits_the_gradient_among_ties():
     x = Tensor([3.0, 1.0, 3.0], requires_grad=True)
     x.max().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.5, 0, 0.5])
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(5, 1), (7, 2), (3, 4, 16), (2, 17), (6,)])
-def test_short_last_axis_reductions_equal_numpys(dtype, shape):
-    """log_softmax, softmax and sum take a faster path over a short last axis; same values, nan and inf included."""
-    from autograd.ops.reduce import _max_over, _sum_over
-
-    x = np.random.default_rng(0).normal(size=shape).astype(dtype)
-    x.flat[0], x.flat[-1] = np.inf, np.nan
-    np.testing.assert_array_equal(_max_over(x, -1), np.max(x, axis=-1, keepdims=True))
-    clean = np.nan_to_num(x, posinf=3.0)
-    np.testing.assert_allclose(_sum_over(clean, -1), np.sum(clean, axis=-1, keepdims=True), rtol=1e-6)
-    assert _sum_over(clean, -1, keepdims=False).shape == np.sum(clean, axis=-1).shape
-    assert np.isnan(_sum_over(x, -1)).any() == np.isnan(np.sum(x, axis=-1)).any()
-    t = Tensor(clean)
-    np.testing.assert_allclose(
-        t.log_softmax().data, np.log(np_softmax(clean.astype(np.float64))), rtol=1e-5, atol=1e-6
-    )
+    np.testing.assert_array_equal(x.grad.numpy(), [0.5, 0, 0.5])
 
 
 @pytest.mark.parametrize("shape, axis", [((3, 0), -1), ((0, 4), 0), ((0, 4), -1), ((2, 0, 3), 1)])
@@ -173,4 +154,4 @@ def test_logsumexp_over_an_empty_axis_is_minus_infinity():
     x = Tensor(np.zeros((3, 0)), requires_grad=True)
     with np.errstate(divide="ignore"):  # log 0, as NumPy says
         y = autograd.logsumexp(x, -1)
-    np.testing.assert_array_equal(y.data, np.full(3, -np.inf))
+    np.testing.assert_array_equal(y.numpy(), np.full(3, -np.inf))

@@ -80,7 +80,7 @@ def test_op_labels_fold_constants_and_show_parameters():
     y = autograd.concatenate(
         [(x * 2.0).sum(axis=1), (10.0 / (x + 1.0))[:, 0], x.reshape(6)[1:3] ** 3], axis=0
     )
-    z = autograd.where(y.data > 5, y, -y).sum()
+    z = autograd.where(y.numpy() > 5, y, -y).sum()
     nodes, _ = svg_of(draw_graph(z))
     ops = [node.text for name, node in nodes.items() if name.startswith("op")]
     for expected in ("mul\n· × 2.0", "sum(axis=1)", "div\n10.0 / ·", "getitem[:, 0]", "reshape(shape=(6,))",
@@ -107,9 +107,9 @@ def test_big_arrays_are_summarised_and_tiny_ones_shown_in_full():
     y.backward(retain_graph=True)
     named = by_first_line(svg_of(draw_graph(y))[0])
     assert named["big"].lines[1] == "(10, 20) float64"
-    data = big.data
+    data = big.numpy()
     assert named["big"].line("data ") == f"min {data.min():.4f}  mean {data.mean():.4f}  max {data.max():.4f}"
-    g = big.grad.data
+    g = big.grad.numpy()
     assert named["big"].line("grad ") == f"min {g.min():.4f}  mean {g.mean():.4f}  max {g.max():.4f}"
     # A 2x2 array is written out, one row per line.
     assert named["tiny"].lines[1:4] == ["(2, 2) float64", "data [[1.0000, -2.0000],", " [3.5000, 0.2500]]"]
@@ -233,11 +233,11 @@ def test_mlp_draws_a_cluster_per_module_with_its_parameters_inside():
     assert inside(relu, cluster["layers.1 (ReLU)"]) and not inside(relu, cluster["layers.0 (Linear)"])
 
     # The values and gradients are NumPy's.
-    h = np.maximum(x @ w0.data.T + b0.data, 0)
-    out = h @ w2.data.T + b2.data
+    h = np.maximum(x @ w0.numpy().T + b0.numpy(), 0)
+    out = h @ w2.numpy().T + b2.numpy()
     assert named["loss"].line("data ") == f"{np.mean(out**2):.4f}"
     dout = 2 * out / out.size
-    dh = (dout @ w2.data) * (h > 0)
+    dh = (dout @ w2.numpy()) * (h > 0)
     dw0 = dh.T @ x
     assert named["layers.0.weight"].lines[1] == "(3, 2) float64"
     shown = [

@@ -46,7 +46,7 @@ def test_op_labels_show_only_parameters_that_differ_from_their_defaults():
         (x.clip(0.0, 1.0), "clip(lo=0.0, hi=1.0)"),
         (autograd.maximum(x, 0.0), "maximum\nmaximum(·, 0.0)"),
         (x @ np.ones((3, 2)), "matmul\n· @ array(3, 2)"),
-        (x[x.data > 0], "getitem[array(6,), array(6,)]"),
+        (x[x.numpy() > 0], "getitem[array(6,), array(6,)]"),
         (x[[1, 0]], "getitem[[1, 0]]"),
     ):
         assert op_label(y._op, y._inputs, Tensor) == expected

@@ -38,7 +38,7 @@ def test_an_mlp_reads_as_its_layers():
         module = f"layers.{name.split('.')[1]} (Linear)"
         assert inside(named[name], cluster[module]), name
         assert named[name].lines[1] == f"{param.shape} float32"
-    weight = model.layers[0].weight.grad.data
+    weight = model.layers[0].weight.grad.numpy()
     expected = f"min {weight.min():.4f}  mean {weight.mean():.4f}  max {weight.max():.4f}"
     assert named["layers.0.weight"].line("grad ") == expected
     assert named["loss"].line("data ") == f"{loss.item():.4f}"

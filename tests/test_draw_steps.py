@@ -34,7 +34,7 @@ def record_backward(root: Tensor) -> tuple[list[Tensor], dict[int, np.ndarray]]:
 
             def hook(g, t=t):
                 visited.append(t)
-                received[id(t)] = g.data
+                received[id(t)] = g.numpy()
 
             t.register_hook(hook)
     root.backward(retain_graph=True)

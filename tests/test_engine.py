@@ -26,10 +26,10 @@ def test_leaf_gradients_accumulate_across_backward_calls():
     x = Tensor([1.0, 2.0], requires_grad=True)
     (x * 3).sum().backward()
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3 + 2, 3 + 4])
+    np.testing.assert_allclose(x.grad.numpy(), [3 + 2, 3 + 4])
     x.grad = None
     (x * 3).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3, 3])
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
 
 
 def test_fan_out_sums_the_gradients_of_every_use():
@@ -45,7 +45,7 @@ def test_grad_has_the_leaf_shape_after_broadcasting():
     y = (Tensor(np.arange(6.0).reshape(2, 3)) * w + b).sum()
     y.backward()
     assert w.grad.shape == (1, 3) and b.grad.shape == ()
-    np.testing.assert_allclose(w.grad.data, [[3, 5, 7]])
+    np.testing.assert_allclose(w.grad.numpy(), [[3, 5, 7]])
     assert b.grad.item() == 6
 
 
@@ -92,7 +92,7 @@ def test_non_scalar_backward_needs_a_gradient():
     with pytest.raises(RuntimeError, match=r"shape \(2, 3\)"):
         (x * 2).backward()
     (x * 2).backward(gradient=np.full((2, 3), 0.5))
-    np.testing.assert_allclose(x.grad.data, np.ones((2, 3)))
+    np.testing.assert_allclose(x.grad.numpy(), np.ones((2, 3)))
 
 
 def test_gradient_of_the_wrong_shape_is_an_error():
@@ -166,7 +166,7 @@ def test_functional_grad_leaves_dot_grad_untouched():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x**3).sum()
     (gx,) = grad(y, x)
-    np.testing.assert_allclose(gx.data, 3 * x.data**2)
+    np.testing.assert_allclose(gx.numpy(), 3 * x.numpy()**2)
     assert x.grad is None
 
 
@@ -221,7 +221,7 @@ def test_leaf_grad_is_a_private_writable_array():
     a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
     (a + b).sum().backward()
     a.grad.data += 1  # must not change b.grad
-    np.testing.assert_allclose(b.grad.data, [1, 1])
+    np.testing.assert_allclose(b.grad.numpy(), [1, 1])
 
 
 def test_grad_dtype_follows_the_leaf_when_a_float64_constant_promotes():

@@ -46,7 +46,7 @@ def test_a_bad_axis_for_a_shape_op_is_named(x23):
         with pytest.raises(ValueError, match=r"axis \d is out of bounds for array of dimension \d"):
             call()
     with pytest.raises(ValueError, match=r"transpose: repeated axis in transpose \(input shapes: \(2, 3\)\)"):
-        x23.transpose(0, 0)
+        x23.permute(0, 0)
     with pytest.raises(TypeError, match=r"unsqueeze: missing the axis \(dim\) to insert"):
         x23.unsqueeze()
 
@@ -76,7 +76,7 @@ def test_where_maximum_and_matmul_mismatches_name_the_op_and_shapes(x23):
         autograd.where(np.ones(4, bool), x23, 0.0)
     with pytest.raises(ValueError, match=r"maximum: .*\(input shapes: \(2, 3\), \(4,\)\)"):
         autograd.maximum(x23, Tensor(np.ones(4)))
-    with pytest.raises(ValueError, match=r"matmul: .*\(input shapes: \(2, 3\), \(\)\)"):
+    with pytest.raises(ValueError, match=r"matmul: \(2, 3\) @ \(\): both operands need at least one dimension"):
         x23 @ Tensor(2.0)
 
 
@@ -273,7 +273,7 @@ def test_load_state_dict_names_nested_keys_and_shapes():
 def test_an_op_name_numpy_already_gave_is_not_repeated(x23):
     with pytest.raises(ValueError) as caught:
         x23 @ x23
-    assert str(caught.value).startswith("matmul: Input operand 1 has a mismatch in its core dimension 0")
+    assert str(caught.value) == "matmul: (2, 3) @ (2, 3): inner dimensions 3 and 2 differ"
 
 
 def test_linear_rejects_non_integer_sizes_and_integer_input():

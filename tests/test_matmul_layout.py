@@ -19,9 +19,9 @@ def test_weight_used_as_W_T_on_the_right_gets_a_row_major_gradient():
     W, x = _data(rng, 5, 3), _data(rng, 4, 3)
     g = rng.standard_normal((4, 5))
     (x @ W.T).backward(g)
-    assert W.grad.data.flags.c_contiguous
-    np.testing.assert_allclose(W.grad.data, g.T @ x.data, rtol=1e-12)
-    np.testing.assert_allclose(x.grad.data, g @ W.data, rtol=1e-12)
+    assert W.grad.numpy().flags.c_contiguous
+    np.testing.assert_allclose(W.grad.numpy(), g.T @ x.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), g @ W.numpy(), rtol=1e-12)
 
 
 def test_matrix_used_as_A_T_on_the_left_gets_a_row_major_gradient():
@@ -29,9 +29,9 @@ def test_matrix_used_as_A_T_on_the_left_gets_a_row_major_gradient():
     A, B = _data(rng, 5, 3), _data(rng, 5, 4)
     g = rng.standard_normal((3, 4))
     (A.T @ B).backward(g)
-    assert A.grad.data.flags.c_contiguous
-    np.testing.assert_allclose(A.grad.data, B.data @ g.T, rtol=1e-12)
-    np.testing.assert_allclose(B.grad.data, A.data @ g, rtol=1e-12)
+    assert A.grad.numpy().flags.c_contiguous
+    np.testing.assert_allclose(A.grad.numpy(), B.numpy() @ g.T, rtol=1e-12)
+    np.testing.assert_allclose(B.grad.numpy(), A.numpy() @ g, rtol=1e-12)
 
 
 def test_transposed_operands_keep_first_and_second_derivatives():

@@ -184,7 +184,7 @@ def raw_mlp_step(params: list[Tensor], x: np.ndarray, y: np.ndarray, lr: float =
     loss.backward()
     with no_grad():
         for p in params:
-            p.data = p.data - lr * p.grad.data
+            p.data = p.numpy() - lr * p.grad.numpy()
             p.grad = None
     return loss.item()
 
@@ -286,7 +286,7 @@ def activation_bytes(root: Tensor) -> int:
 
     Views (W.T, broadcasts) share their base's memory, so they are not counted.
     """
-    arrays = [np.asarray(t.data) for t in autograd.toposort([root]) if not t.is_leaf]
+    arrays = [np.asarray(t.numpy()) for t in autograd.toposort([root]) if not t.is_leaf]
     return sum(a.nbytes for a in arrays if a.base is None)
 
 
@@ -337,14 +337,15 @@ def test_a_gradient_summed_back_to_its_input_shape_is_freed_before_the_next_vjp(
     # Backward must hold no stray reference to an edge's gradient once it is summed
     # down (sum_to) and stored: a wide layer's bias gradient is a whole (batch, width)
     # array, and holding it into the next op's VJP raised wide_mlp's peak by 0.5 MiB.
-    from autograd.graph import primitive
+    from autograd import apply
+    from autograd.ops.op import primitive
 
     produced: list[weakref.ref] = []
     still_alive_at_probe: list[bool] = []
 
     def spread_vjp(g, out, x):
         wide = g * 1.0  # a fresh (N,) array, which the engine must sum to x's shape (1,)
-        produced.append(weakref.ref(wide.data))
+        produced.append(weakref.ref(wide.numpy()))
         return wide
 
     @primitive(spread_vjp, register=False)
@@ -360,6 +361,6 @@ def test_a_gradient_summed_back_to_its_input_shape_is_freed_before_the_next_vjp(
         return x.copy()
 
     x = Tensor(np.ones(1), requires_grad=True)
-    spread(probe(x)).sum().backward()
+    apply(spread, apply(probe, x)).sum().backward()
     assert still_alive_at_probe == [False]
     assert x.grad.item() == 1000.0

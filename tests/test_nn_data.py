@@ -20,7 +20,7 @@ def test_tensor_dataset_zips_rows_of_its_arrays_as_tensors():
     assert len(data) == 10
     x, y = data[3]
     assert isinstance(x, Tensor) and isinstance(y, Tensor)
-    np.testing.assert_array_equal(x.data, [6.0, 7.0])
+    np.testing.assert_array_equal(x.numpy(), [6.0, 7.0])
     assert y.item() == 3 and y.dtype == np.int64 and x.dtype == np.float64  # arrays keep their dtype
     x, y = data[np.array([1, 4])]
     assert x.shape == (2, 2) and y.tolist() == [1, 4]
@@ -43,7 +43,7 @@ def test_tensor_dataset_over_arrays_of_different_lengths_names_their_shapes():
 def test_loader_without_shuffle_gives_batches_in_order():
     batches = list(DataLoader(dataset(), batch_size=4))
     assert [len(y) for _, y in batches] == [4, 4, 2]
-    assert np.concatenate([y.data for _, y in batches]).tolist() == list(range(10))
+    assert np.concatenate([y.numpy() for _, y in batches]).tolist() == list(range(10))
     assert all(isinstance(x, Tensor) and x.shape[1] == 2 for x, _ in batches)
     assert len(DataLoader(dataset(), batch_size=4)) == 3
 
@@ -57,17 +57,17 @@ def test_drop_last_skips_the_short_final_batch():
 def test_shuffle_visits_every_example_once_per_pass_in_a_new_order():
     loader = DataLoader(dataset(50), batch_size=8, shuffle=True)
     autograd.manual_seed(0)
-    first = np.concatenate([y.data for _, y in loader])
-    second = np.concatenate([y.data for _, y in loader])
+    first = np.concatenate([y.numpy() for _, y in loader])
+    second = np.concatenate([y.numpy() for _, y in loader])
     assert sorted(first.tolist()) == list(range(50)) == sorted(second.tolist())
     assert first.tolist() != list(range(50)) and first.tolist() != second.tolist()
     for x, y in DataLoader(dataset(50), batch_size=8, shuffle=True):
-        np.testing.assert_array_equal(x.data[:, 0], 2 * y.data)  # rows stay together
+        np.testing.assert_array_equal(x.numpy()[:, 0], 2 * y.numpy())  # rows stay together
 
 
 def test_shuffle_is_repeatable_under_manual_seed():
     def one_pass():
-        return np.concatenate([y.data for _, y in DataLoader(dataset(30), batch_size=7, shuffle=True)])
+        return np.concatenate([y.numpy() for _, y in DataLoader(dataset(30), batch_size=7, shuffle=True)])
 
     autograd.manual_seed(123)
     a = one_pass()
@@ -81,7 +81,7 @@ def test_shuffle_is_repeatable_under_manual_seed():
 def test_shuffle_can_use_its_own_generator():
     loader = DataLoader(dataset(20), batch_size=20, shuffle=True, generator=np.random.default_rng(5))
     ((_, y),) = list(loader)
-    np.testing.assert_array_equal(y.data, np.random.default_rng(5).permutation(20))
+    np.testing.assert_array_equal(y.numpy(), np.random.default_rng(5).permutation(20))
 
 
 def test_loader_over_any_indexable_dataset_stacks_rows():
@@ -95,7 +95,7 @@ def test_loader_over_any_indexable_dataset_stacks_rows():
     batches = list(DataLoader(Squares(), batch_size=2))
     assert len(batches) == 3
     x, y = batches[1]
-    np.testing.assert_array_equal(x.data, [[2.0, 4.0], [3.0, 9.0]])
+    np.testing.assert_array_equal(x.numpy(), [[2.0, 4.0], [3.0, 9.0]])
     assert y.tolist() == [2, 3]
 
 

@@ -37,20 +37,20 @@ def test_linear_forward_and_gradients_match_the_formulas(n, fan_in, fan_out, bia
     x = leaf(rng.standard_normal((n, fan_in)))
     upstream = rng.standard_normal((n, fan_out))
     out = layer(x)
-    W = layer.weight.data
-    b = layer.bias.data if bias else 0.0
-    np.testing.assert_allclose(out.data, x.data @ W.T + b, rtol=1e-12)
+    W = layer.weight.numpy()
+    b = layer.bias.numpy() if bias else 0.0
+    np.testing.assert_allclose(out.numpy(), x.numpy() @ W.T + b, rtol=1e-12)
     out.backward(upstream)
-    np.testing.assert_allclose(layer.weight.grad.data, upstream.T @ x.data, rtol=1e-12)  # dL/dW = Gᵀ X
-    np.testing.assert_allclose(x.grad.data, upstream @ W, rtol=1e-12)  # dL/dX = G W
+    np.testing.assert_allclose(layer.weight.grad.numpy(), upstream.T @ x.numpy(), rtol=1e-12)  # dL/dW = Gᵀ X
+    np.testing.assert_allclose(x.grad.numpy(), upstream @ W, rtol=1e-12)  # dL/dX = G W
     if bias:
-        np.testing.assert_allclose(layer.bias.grad.data, upstream.sum(0), rtol=1e-12)  # dL/db = Σ G
+        np.testing.assert_allclose(layer.bias.grad.numpy(), upstream.sum(0), rtol=1e-12)  # dL/db = Σ G
 
 
 def test_linear_takes_any_leading_axes_and_arrays():
     layer = nn.Linear(3, 2, dtype=np.float64)
     x = np.random.default_rng(0).standard_normal((2, 4, 3))
-    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data.T + layer.bias.data)
+    np.testing.assert_allclose(layer(x).numpy(), x @ layer.weight.numpy().T + layer.bias.numpy())
     assert layer(np.ones(3)).shape == (2,)
 
 
@@ -74,16 +74,16 @@ def test_linear_initialises_as_pytorch_from_the_seeded_generator():
     layer = nn.Linear(fan_in, fan_out, dtype=np.float64)
     # Kaiming-uniform with a = √5: gain √(2/(1+5)), bound gain·√(3/fan_in) = 1/√fan_in; bias the same bound.
     bound = 1.0 / math.sqrt(fan_in)
-    for values in (layer.weight.data, layer.bias.data):
+    for values in (layer.weight.numpy(), layer.bias.numpy()):
         assert np.all(np.abs(values) <= bound)
         assert np.abs(values).max() > 0.97 * bound
-    assert layer.weight.data.var() == pytest.approx(bound**2 / 3, rel=0.02)  # variance of U(-b, b)
+    assert layer.weight.numpy().var() == pytest.approx(bound**2 / 3, rel=0.02)  # variance of U(-b, b)
     # Drawn weight first, then bias, from autograd's generator: the same seed gives the same layer.
     generator = np.random.default_rng(7)
     np.testing.assert_allclose(
-        layer.weight.data, generator.uniform(-bound, bound, (fan_out, fan_in)), rtol=1e-12
+        layer.weight.numpy(), generator.uniform(-bound, bound, (fan_out, fan_in)), rtol=1e-12
     )
-    np.testing.assert_allclose(layer.bias.data, generator.uniform(-bound, bound, fan_out), rtol=1e-12)
+    np.testing.assert_allclose(layer.bias.numpy(), generator.uniform(-bound, bound, fan_out), rtol=1e-12)
 
 
 def test_linear_repr_and_no_bias():
@@ -109,17 +109,17 @@ def test_activation_value_and_derivative(module, value, slope):
     a[np.abs(a) < 0.05] = 0.3  # away from relu's kink
     x = leaf(a)
     out = module()(x)
-    np.testing.assert_allclose(out.data, value(a), rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), value(a), rtol=1e-12)
     out.sum().backward()
-    np.testing.assert_allclose(x.grad.data, slope(a), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), slope(a), rtol=1e-12)
     assert repr(module()) == module.__name__ + "()"
 
 
 def test_softmax_and_log_softmax_modules():
     a = np.random.default_rng(4).standard_normal((2, 5))
     expected = np.exp(a) / np.exp(a).sum(1, keepdims=True)
-    np.testing.assert_allclose(nn.Softmax(dim=1)(Tensor(a)).data, expected, rtol=1e-12)
-    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(Tensor(a)).data, np.log(expected), rtol=1e-12)
+    np.testing.assert_allclose(nn.Softmax(dim=1)(Tensor(a)).numpy(), expected, rtol=1e-12)
+    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(Tensor(a)).numpy(), np.log(expected), rtol=1e-12)
     assert repr(nn.Softmax(1)) == "Softmax(dim=1)"
 
 
@@ -131,11 +131,11 @@ def test_dropout_zeroes_about_p_and_scales_the_rest_by_one_over_keep():
     p = 0.3
     x = leaf(np.ones((200, 100)))
     out = nn.Dropout(p)(x)
-    kept = out.data != 0
+    kept = out.numpy() != 0
     assert kept.mean() == pytest.approx(1 - p, abs=0.01)
-    np.testing.assert_allclose(out.data[kept], 1 / (1 - p))
+    np.testing.assert_allclose(out.numpy()[kept], 1 / (1 - p))
     out.sum().backward()
-    np.testing.assert_allclose(x.grad.data, kept / (1 - p))  # the gradient goes through the same mask
+    np.testing.assert_allclose(x.grad.numpy(), kept / (1 - p))  # the gradient goes through the same mask
 
 
 def test_dropout_is_the_identity_in_eval_mode_and_for_p_zero():
@@ -147,9 +147,9 @@ def test_dropout_is_the_identity_in_eval_mode_and_for_p_zero():
 def test_dropout_with_p_one_drops_everything():
     x = leaf(np.ones(4))
     out = nn.Dropout(1.0)(x)
-    np.testing.assert_array_equal(out.data, 0.0)
+    np.testing.assert_array_equal(out.numpy(), 0.0)
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, 0.0)
+    np.testing.assert_array_equal(x.grad.numpy(), 0.0)
 
 
 def test_dropout_is_repeatable_under_manual_seed_and_keeps_dtype():
@@ -158,7 +158,7 @@ def test_dropout_is_repeatable_under_manual_seed_and_keeps_dtype():
     first = nn.Dropout(0.5)(x)
     autograd.manual_seed(3)
     second = nn.Dropout(0.5)(x)
-    np.testing.assert_array_equal(first.data, second.data)
+    np.testing.assert_array_equal(first.numpy(), second.numpy())
     assert first.dtype == np.float32
 
 
@@ -221,8 +221,8 @@ def test_mlp_is_linear_layers_with_the_activation_between(activation, kind):
 def test_mlp_forward_matches_numpy():
     model = nn.MLP([3, 4, 2], activation="tanh", dtype=np.float64)
     x = np.random.default_rng(5).standard_normal((6, 3))
-    W1, b1, W2, b2 = (p.data for p in model.parameters())
-    np.testing.assert_allclose(model(x).data, np.tanh(x @ W1.T + b1) @ W2.T + b2, rtol=1e-12)
+    W1, b1, W2, b2 = (p.numpy() for p in model.parameters())
+    np.testing.assert_allclose(model(x).numpy(), np.tanh(x @ W1.T + b1) @ W2.T + b2, rtol=1e-12)
 
 
 def test_mlp_rejects_bad_sizes_and_activations():
@@ -247,5 +247,5 @@ def test_module_list_slices_are_module_lists():
 def test_functional_softmax_takes_axis_or_dim():
     a = np.random.default_rng(6).standard_normal((3, 4))
     by_rows = np.exp(a) / np.exp(a).sum(0, keepdims=True)
-    np.testing.assert_allclose(nn.functional.softmax(a, dim=0).data, by_rows, rtol=1e-12)
-    np.testing.assert_allclose(nn.functional.log_softmax(Tensor(a), 0).data, np.log(by_rows), rtol=1e-12)
+    np.testing.assert_allclose(nn.functional.softmax(a, dim=0).numpy(), by_rows, rtol=1e-12)
+    np.testing.assert_allclose(nn.functional.log_softmax(Tensor(a), 0).numpy(), np.log(by_rows), rtol=1e-12)

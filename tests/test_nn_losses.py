@@ -43,12 +43,12 @@ def test_cross_entropy_with_class_indices_matches_numpy(n, c, seed, reduction):
     x = leaf(logits)
     loss = F.cross_entropy(x, y, reduction=reduction)
     expected = -np_log_softmax(logits)[np.arange(n), y]
-    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(loss.numpy(), reduce(expected, reduction), rtol=1e-12, atol=1e-15)
     # ∂ℓᵢ/∂xᵢ = softmax(xᵢ) - e(yᵢ), divided by N for the mean
     loss.backward(np.ones(loss.shape))
     probs = np.exp(np_log_softmax(logits))
     expected_grad = (probs - np.eye(c)[y]) / (n if reduction == "mean" else 1)
-    np.testing.assert_allclose(x.grad.data, expected_grad, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(), expected_grad, rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -59,10 +59,10 @@ def test_cross_entropy_with_class_probabilities_matches_numpy(reduction):
     x = leaf(logits)
     loss = F.cross_entropy(x, target, reduction=reduction)
     expected = -(target * np_log_softmax(logits)).sum(1)
-    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-12)
+    np.testing.assert_allclose(loss.numpy(), reduce(expected, reduction), rtol=1e-12)
     loss.backward(np.ones(loss.shape))
     probs = np.exp(np_log_softmax(logits))
-    np.testing.assert_allclose(x.grad.data, (probs - target) / (4 if reduction == "mean" else 1), rtol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), (probs - target) / (4 if reduction == "mean" else 1), rtol=1e-10)
 
 
 def test_cross_entropy_with_one_hot_probabilities_equals_class_indices():
@@ -93,11 +93,11 @@ def test_cross_entropy_is_finite_for_logits_of_ten_thousand():
     for dtype in (np.float64, np.float32):
         x = Tensor(logits.astype(dtype), requires_grad=True)
         losses = F.cross_entropy(x, y, reduction="none")
-        np.testing.assert_allclose(losses.data, [2e4, 0.0, np.log(2)], rtol=1e-6)
+        np.testing.assert_allclose(losses.numpy(), [2e4, 0.0, np.log(2)], rtol=1e-6)
         losses.sum().backward()
-        assert np.all(np.isfinite(x.grad.data))
+        assert np.all(np.isfinite(x.grad.numpy()))
         expected = np.array([[1, -1, 0], [0, 0, 0], [-0.5, 0.5, 0]])
-        np.testing.assert_allclose(x.grad.data, expected, atol=1e-6)
+        np.testing.assert_allclose(x.grad.numpy(), expected, atol=1e-6)
 
 
 def test_losses_keep_float32_when_targets_are_float64_arrays():
@@ -123,9 +123,9 @@ def test_nll_loss_picks_minus_the_target_entry(reduction):
     y = np.array([2, 0, 1, 1, 0])
     x = leaf(log_probs)
     loss = F.nll_loss(x, y, reduction=reduction)
-    np.testing.assert_allclose(loss.data, reduce(-log_probs[np.arange(5), y], reduction), rtol=1e-12)
+    np.testing.assert_allclose(loss.numpy(), reduce(-log_probs[np.arange(5), y], reduction), rtol=1e-12)
     loss.backward(np.ones(loss.shape))
-    np.testing.assert_allclose(x.grad.data, -np.eye(3)[y] / (5 if reduction == "mean" else 1))
+    np.testing.assert_allclose(x.grad.numpy(), -np.eye(3)[y] / (5 if reduction == "mean" else 1))
 
 
 @pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss, F.multi_margin_loss], ids=lambda f: f.__name__)
@@ -172,9 +172,9 @@ def test_mse_loss_matches_numpy(reduction):
     a, b = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
     x = leaf(a)
     loss = F.mse_loss(x, b, reduction=reduction)
-    np.testing.assert_allclose(loss.data, reduce((a - b) ** 2, reduction), rtol=1e-12)
+    np.testing.assert_allclose(loss.numpy(), reduce((a - b) ** 2, reduction), rtol=1e-12)
     loss.backward(np.ones(loss.shape))
-    np.testing.assert_allclose(x.grad.data, 2 * (a - b) / (6 if reduction == "mean" else 1), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (a - b) / (6 if reduction == "mean" else 1), rtol=1e-12)
 
 
 def test_mse_loss_checks_the_targets_shape_and_dtype():
@@ -203,16 +203,16 @@ def test_bce_with_logits_matches_numpy(reduction):
     logits, t = rng.standard_normal((4, 3)) * 2, rng.uniform(0, 1, (4, 3))
     x = leaf(logits)
     loss = F.binary_cross_entropy_with_logits(x, t, reduction=reduction)
-    np.testing.assert_allclose(loss.data, reduce(np_bce_with_logits(logits, t), reduction), rtol=1e-12)
+    np.testing.assert_allclose(loss.numpy(), reduce(np_bce_with_logits(logits, t), reduction), rtol=1e-12)
     loss.backward(np.ones(loss.shape))
     sigma = 1 / (1 + np.exp(-logits))
-    np.testing.assert_allclose(x.grad.data, (sigma - t) / (12 if reduction == "mean" else 1), rtol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), (sigma - t) / (12 if reduction == "mean" else 1), rtol=1e-10)
 
 
 def test_bce_with_logits_gradient_is_right_at_exactly_zero():
     x = leaf([0.0, 0.0, 0.0])
     F.binary_cross_entropy_with_logits(x, np.array([0.0, 1.0, 0.25]), reduction="sum").backward()
-    np.testing.assert_allclose(x.grad.data, [0.5, -0.5, 0.25])  # σ(0) - t
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, -0.5, 0.25])  # σ(0) - t
 
 
 def test_bce_with_logits_is_stable_for_huge_logits():
@@ -221,9 +221,9 @@ def test_bce_with_logits_is_stable_for_huge_logits():
     for dtype in (np.float64, np.float32):
         x = Tensor(logits.astype(dtype), requires_grad=True)
         losses = F.binary_cross_entropy_with_logits(x, t, reduction="none")
-        np.testing.assert_allclose(losses.data, [1000.0, 1000.0, 0.0, 0.0, 40.0], rtol=1e-6)
+        np.testing.assert_allclose(losses.numpy(), [1000.0, 1000.0, 0.0, 0.0, 40.0], rtol=1e-6)
         losses.sum().backward()
-        np.testing.assert_allclose(x.grad.data, [1.0, -1.0, 0.0, 0.0, 1.0], atol=1e-6)
+        np.testing.assert_allclose(x.grad.numpy(), [1.0, -1.0, 0.0, 0.0, 1.0], atol=1e-6)
 
 
 def test_bce_with_logits_pos_weight_scales_the_positive_term():
@@ -274,7 +274,7 @@ def test_multi_margin_loss_matches_pytorchs_definition(p, margin, weighted):
     for reduction in REDUCTIONS:
         loss = F.multi_margin_loss(Tensor(logits), y, p=p, margin=margin, weight=weight, reduction=reduction)
         expected = reduce(np_multi_margin(logits, y, p, margin, weight), reduction)
-        np.testing.assert_allclose(loss.data, expected, rtol=1e-12)
+        np.testing.assert_allclose(loss.numpy(), expected, rtol=1e-12)
 
 
 def test_multi_margin_loss_gradient():
@@ -288,7 +288,7 @@ def test_multi_margin_loss_gradient():
     active = (1.0 - logits[np.arange(4), y][:, None] + logits > 0) & (np.arange(3) != y[:, None])
     expected = active / 3.0
     expected[np.arange(4), y] = -active.sum(1) / 3.0
-    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
 
 
 def test_multi_margin_loss_rejects_bad_p_and_weight():
@@ -323,7 +323,7 @@ def test_triplet_margin_loss_matches_pytorchs_definition(norm, swap):
             Tensor(a), Tensor(p), Tensor(n), margin=0.5, p=norm, swap=swap, reduction=reduction
         )
         np.testing.assert_allclose(
-            loss.data, reduce(np_triplet(a, p, n, 0.5, norm, 1e-6, swap), reduction), rtol=1e-12
+            loss.numpy(), reduce(np_triplet(a, p, n, 0.5, norm, 1e-6, swap), reduction), rtol=1e-12
         )
 
 
@@ -332,7 +332,7 @@ def test_triplet_margin_loss_gradient_and_module():
     a, p, n = (leaf(rng.standard_normal((4, 3))) for _ in range(3))
     assert gradcheck(lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=2.0), [a, p, n])
     module = nn.TripletMarginLoss(margin=2.0, swap=True)
-    expected = np_triplet(a.data, p.data, n.data, 2.0, swap=True).mean()
+    expected = np_triplet(a.numpy(), p.numpy(), n.numpy(), 2.0, swap=True).mean()
     assert module(a, p, n).item() == pytest.approx(expected, rel=1e-12)
 
 
@@ -379,7 +379,7 @@ def test_soft_auc_loss_tends_to_one_minus_auc_as_temperature_goes_to_zero(seed, 
 def test_soft_auc_loss_is_the_mean_pairwise_sigmoid_and_differentiable():
     scores = leaf([0.3, -1.2, 2.0, 0.1, 0.5])
     labels = np.array([1, 0, 1, 0, 0])
-    pos, neg = scores.data[labels == 1], scores.data[labels == 0]
+    pos, neg = scores.numpy()[labels == 1], scores.numpy()[labels == 0]
     expected = (1 / (1 + np.exp(-(neg[None, :] - pos[:, None]) / 0.5))).mean()
     assert F.soft_auc_loss(scores, labels, temperature=0.5).item() == pytest.approx(expected, rel=1e-12)
     assert gradcheck(lambda s: F.soft_auc_loss(s, labels, temperature=0.5), [scores])

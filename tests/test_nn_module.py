@@ -131,7 +131,7 @@ def test_parameter_is_a_leaf_that_requires_grad():
     assert p.requires_grad and p.is_leaf and p.dtype == autograd.get_default_dtype()
     assert repr(p).startswith("Parameter([1., 2.]")
     source = np.array([1.0, 2.0])
-    assert nn.Parameter(source).data is not source  # it owns its array
+    assert nn.Parameter(source).numpy() is not source  # it owns its array
     assert not nn.Parameter(np.zeros(2), requires_grad=False).requires_grad
     with pytest.raises(TypeError, match="floating-point.*int64"):
         nn.Parameter([1, 2])
@@ -183,8 +183,8 @@ def test_to_and_double_convert_parameters_in_place_and_drop_gradients():
 def test_deepcopy_gives_an_independent_model():
     model = nn.MLP([2, 3, 1])
     twin = copy.deepcopy(model)
-    twin.layers[0].weight.data[...] = 0.0
-    assert not np.all(model.layers[0].weight.data == 0.0)
+    twin.layers[0].weight.numpy()[...] = 0.0
+    assert not np.all(model.layers[0].weight.numpy() == 0.0)
     assert [n for n, _ in twin.named_parameters()] == [n for n, _ in model.named_parameters()]
     assert twin(Tensor(np.ones((1, 2))))._scope == ("MLP", "layers (Sequential)", "2 (Linear)")
 
@@ -198,28 +198,28 @@ def test_state_dict_holds_copies_keyed_like_named_parameters():
     assert list(state) == [name for name, _ in model.named_parameters()]
     for name, p in model.named_parameters():
         assert isinstance(state[name], Tensor) and not state[name].requires_grad
-        np.testing.assert_array_equal(state[name].data, p.data)
-    state["layers.0.weight"].data[...] = 99.0  # a copy: the model is untouched
-    assert not np.any(model.layers[0].weight.data == 99.0)
+        np.testing.assert_array_equal(state[name].numpy(), p.numpy())
+    state["layers.0.weight"].numpy()[...] = 99.0  # a copy: the model is untouched
+    assert not np.any(model.layers[0].weight.numpy() == 99.0)
 
 
 def test_load_state_dict_copies_values_in_place():
     source, target = nn.MLP([2, 3, 1]), nn.MLP([2, 3, 1])
     weight = target.layers[0].weight
-    array = weight.data
+    array = weight.numpy()
     result = target.load_state_dict(source.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
-    assert target.layers[0].weight is weight and weight.data is array  # optimizers keep their references
+    assert target.layers[0].weight is weight and weight.numpy() is array  # optimizers keep their references
     for (_, a), (_, b) in zip(source.named_parameters(), target.named_parameters()):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 def test_load_state_dict_takes_plain_arrays_and_keeps_the_parameter_dtype():
     model = nn.Linear(2, 1)  # float32
     model.load_state_dict({"weight": np.array([[1.0, 2.0]]), "bias": [0.5]})
     assert model.weight.dtype == np.float32
-    np.testing.assert_array_equal(model.weight.data, [[1.0, 2.0]])
-    np.testing.assert_array_equal(model.bias.data, [0.5])
+    np.testing.assert_array_equal(model.weight.numpy(), [[1.0, 2.0]])
+    np.testing.assert_array_equal(model.bias.numpy(), [0.5])
 
 
 def test_load_state_dict_names_a_missing_key_and_its_shape():
@@ -237,19 +237,19 @@ def test_load_state_dict_names_an_unexpected_key_and_its_shape():
 
 def test_load_state_dict_names_a_wrongly_shaped_key_and_both_shapes():
     model = nn.Linear(2, 3)
-    before = model.weight.data.copy()
+    before = model.weight.numpy().copy()
     state = {"weight": np.zeros((2, 3)), "bias": np.ones(3)}
     with pytest.raises(RuntimeError, match=r"'weight': the state dict has shape \(2, 3\).*shape \(3, 2\)"):
         model.load_state_dict(state)
-    np.testing.assert_array_equal(model.weight.data, before)  # nothing changed
-    assert not np.any(model.bias.data == 1.0)
+    np.testing.assert_array_equal(model.weight.numpy(), before)  # nothing changed
+    assert not np.any(model.bias.numpy() == 1.0)
 
 
 def test_load_state_dict_not_strict_reports_but_skips_missing_and_unexpected_keys():
     model = nn.Linear(2, 3)
     result = model.load_state_dict({"weight": np.zeros((3, 2)), "other": np.ones(1)}, strict=False)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == ["other"]
-    np.testing.assert_array_equal(model.weight.data, 0.0)
+    np.testing.assert_array_equal(model.weight.numpy(), 0.0)
     with pytest.raises(RuntimeError, match="size mismatch"):
         model.load_state_dict({"weight": np.zeros((1, 1))}, strict=False)
 
@@ -334,4 +334,4 @@ def test_load_state_dict_replaces_a_read_only_array():
     layer = nn.Linear(1, 1)
     layer.weight.data = np.broadcast_to(np.float32(0.0), (1, 1))  # a read-only view
     layer.load_state_dict({"weight": [[2.0]], "bias": [0.0]})
-    assert layer.weight.data.flags.writeable and layer.weight.data[0, 0] == 2.0
+    assert layer.weight.numpy().flags.writeable and layer.weight.numpy()[0, 0] == 2.0

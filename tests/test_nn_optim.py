@@ -38,7 +38,7 @@ def run_engine(make_optimizer, seed: int = 0, steps: int = STEPS):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        history.append([layer.weight.data.copy(), layer.bias.data.copy()])
+        history.append([layer.weight.numpy().copy(), layer.bias.numpy().copy()])
     return history
 
 
@@ -158,12 +158,12 @@ def test_adamw_decay_differs_from_adams():
 )
 def test_step_changes_data_in_place_and_records_no_graph(make):
     layer = nn.Linear(2, 1)
-    weight, array = layer.weight, layer.weight.data
+    weight, array = layer.weight, layer.weight.numpy()
     opt = make(layer.parameters())
     layer(Tensor(np.ones((1, 2)))).sum().backward()
     before = array.copy()
     opt.step()
-    assert layer.weight is weight and weight.data is array and weight.is_leaf
+    assert layer.weight is weight and weight.numpy() is array and weight.is_leaf
     assert not np.array_equal(array, before)
     assert weight.dtype == np.float32  # float32 parameters stay float32
 
@@ -182,7 +182,7 @@ def test_parameters_without_a_gradient_are_skipped_and_keep_no_state(make):
     opt = make([a, b])
     (a * a).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(b.data, 1.0)
+    np.testing.assert_array_equal(b.numpy(), 1.0)
     assert b not in opt.state and a in opt.state
 
 
@@ -191,10 +191,10 @@ def test_param_groups_take_their_own_hyperparameters():
     opt = nn.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
     (a + b).sum().backward()
     opt.step()
-    assert a.data[0] == pytest.approx(0.9) and b.data[0] == pytest.approx(0.5)
+    assert a.numpy()[0] == pytest.approx(0.9) and b.numpy()[0] == pytest.approx(0.5)
     opt.param_groups[0]["lr"] = 1.0  # a schedule can change it between steps
     opt.step()
-    assert a.data[0] == pytest.approx(-0.1)
+    assert a.numpy()[0] == pytest.approx(-0.1)
 
 
 def test_step_with_a_closure_returns_its_loss():
@@ -208,7 +208,7 @@ def test_step_with_a_closure_returns_its_loss():
         return loss
 
     assert opt.step(closure).item() == 9.0
-    assert p.data[0] == pytest.approx(1.5)  # 3 - 0.25·6
+    assert p.numpy()[0] == pytest.approx(1.5)  # 3 - 0.25·6
 
 
 def test_optimizers_reject_bad_arguments():

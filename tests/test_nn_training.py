@@ -24,7 +24,7 @@ def train_moons(steps: int = 150):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    accuracy = (model(x).data.argmax(1) == y).mean()
+    accuracy = (model(x).numpy().argmax(1) == y).mean()
     return accuracy, model.state_dict()
 
 
@@ -37,7 +37,7 @@ def test_training_is_repeatable_under_manual_seed():
     _, first = train_moons(steps=20)
     _, second = train_moons(steps=20)
     for name in first:
-        np.testing.assert_array_equal(first[name].data, second[name].data)
+        np.testing.assert_array_equal(first[name].numpy(), second[name].numpy())
 
 
 def test_mlp_learns_the_digits():
@@ -58,6 +58,6 @@ def test_mlp_learns_the_digits():
             opt.step()
     model.eval()
     with autograd.no_grad():
-        accuracy = (model(X_test).data.argmax(1) == y_test).mean()
+        accuracy = (model(X_test).numpy().argmax(1) == y_test).mean()
     assert accuracy >= 0.95
     assert model.layers[0].weight.dtype == np.float32

@@ -48,13 +48,13 @@ def test_x_to_the_zero_has_gradient_zero_even_at_zero():
     x = Tensor(np.array([0.0, 0.5, -2.0]), requires_grad=True, dtype=np.float64)
     poly = sum(c * x**k for k, c in enumerate([3.0, 2.0, 1.0]))  # 3 + 2x + x²
     (g,) = autograd.grad(poly.sum(), x, create_graph=True)
-    np.testing.assert_allclose(g.data, 2 + 2 * x.data)
+    np.testing.assert_allclose(g.numpy(), 2 + 2 * x.numpy())
     (gg,) = autograd.grad(g.sum(), x)
-    np.testing.assert_allclose(gg.data, [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(gg.numpy(), [2.0, 2.0, 2.0])
     b = Tensor(np.array([0.0, 2.0, 0.0]), requires_grad=True, dtype=np.float64)
     ga, gb = autograd.grad((x**b).sum(), [x, b])
-    np.testing.assert_allclose(ga.data, [0.0, 1.0, 0.0])
-    assert gb.data[0] == 0.0 and gb.data[1] == pytest.approx(0.25 * np.log(0.5))  # (-2)^b has no real log
+    np.testing.assert_allclose(ga.numpy(), [0.0, 1.0, 0.0])
+    assert gb.numpy()[0] == 0.0 and gb.numpy()[1] == pytest.approx(0.25 * np.log(0.5))  # (-2)^b has no real log
 
 
 def test_zero_to_a_positive_power_has_exponent_gradient_zero():
@@ -62,7 +62,7 @@ def test_zero_to_a_positive_power_has_exponent_gradient_zero():
     base = Tensor(np.array([0.0, 2.0]), dtype=np.float64)
     b = Tensor(np.array([1.5, 1.5]), requires_grad=True, dtype=np.float64)
     (gb,) = autograd.grad((base**b).sum(), b)
-    np.testing.assert_allclose(gb.data, [0.0, 2.0**1.5 * np.log(2.0)])
+    np.testing.assert_allclose(gb.numpy(), [0.0, 2.0**1.5 * np.log(2.0)])
 
 
 def test_an_empty_list_is_an_empty_index():
@@ -70,14 +70,14 @@ def test_an_empty_list_is_an_empty_index():
     y = x[[]]  # NumPy reads [] as a float array; as an index it means no elements
     assert y.shape == (0,)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_mean_and_var_with_nothing_to_average_are_nan_not_zero_division():
     # As NumPy and PyTorch: the mean of no elements, or a variance with n <= correction, is nan.
-    assert np.isnan(Tensor(np.zeros((0, 3))).mean(axis=0).data).all()
-    assert np.isnan(Tensor([[1.0, 2.0, 3.0]]).var(axis=0).data).all()
+    assert np.isnan(Tensor(np.zeros((0, 3))).mean(axis=0).numpy()).all()
+    assert np.isnan(Tensor([[1.0, 2.0, 3.0]]).var(axis=0).numpy()).all()
     assert np.isnan(Tensor([5.0]).std().item())
 
 
@@ -86,8 +86,8 @@ def test_linear_without_a_bias_has_a_backward():
     x = Tensor(np.ones((2, 3)), requires_grad=True)
     w = Tensor(np.arange(12.0).reshape(4, 3), requires_grad=True)
     autograd.linear(x, w).sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.tile(w.data.sum(axis=0), (2, 1)))
-    np.testing.assert_allclose(w.grad.data, np.full((4, 3), 2.0))
+    np.testing.assert_allclose(x.grad.numpy(), np.tile(w.numpy().sum(axis=0), (2, 1)))
+    np.testing.assert_allclose(w.grad.numpy(), np.full((4, 3), 2.0))
 
 
 def test_nn_load_with_a_damaged_directory_offset_is_the_clear_error():

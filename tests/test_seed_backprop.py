@@ -62,14 +62,14 @@ def test_engine_gradients_equal_the_seed_formulas(activation, sizes):
     loss.backward()
 
     linears = [m for m in model.layers if isinstance(m, nn.Linear)]
-    Ws, bs = [m.weight.data for m in linears], [m.bias.data for m in linears]
+    Ws, bs = [m.weight.numpy() for m in linears], [m.bias.numpy() for m in linears]
     per_example = [seed_gradients(Ws, bs, X[i], y[i], activation) for i in range(len(X))]
     for k, layer in enumerate(linears):
         # the mean loss averages the per-example gradients over the batch
         expected_W = np.mean([dW[k] for dW, _, _ in per_example], axis=0)
         expected_b = np.mean([db[k] for _, db, _ in per_example], axis=0)
-        np.testing.assert_allclose(layer.weight.grad.data, expected_W, rtol=1e-10, atol=1e-10)
-        np.testing.assert_allclose(layer.bias.grad.data, expected_b, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(layer.weight.grad.numpy(), expected_W, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(layer.bias.grad.numpy(), expected_b, rtol=1e-10, atol=1e-10)
     expected_loss = np.mean([-np.log(f[y[i]]) for i, (_, _, f) in enumerate(per_example)])
     assert loss.item() == pytest.approx(expected_loss, rel=1e-12)
 
@@ -78,7 +78,7 @@ def test_each_intermediate_quantity_of_the_seed_recursion():
     """∂ℓ/∂f, ∂ℓ/∂a(L+1), ∂ℓ/∂h(k) and ∂ℓ/∂a(k) for one example, read off the engine with retain_grad."""
     autograd.manual_seed(1)
     model = nn.MLP([3, 5, 4], activation="sigmoid", dtype=np.float64)
-    W1, b1, W2, b2 = (p.data for p in model.parameters())
+    W1, b1, W2, b2 = (p.numpy() for p in model.parameters())
     x, y = np.array([0.5, -1.0, 2.0]), 2
 
     a1 = model.layers[0](Tensor(x))
@@ -95,14 +95,14 @@ def test_each_intermediate_quantity_of_the_seed_recursion():
     a2_np = W2 @ sigma(a1_np) + b2
     f_np = np.exp(a2_np) / np.exp(a2_np).sum()
     e_y = np.eye(4)[y]
-    np.testing.assert_allclose(f.grad.data, -e_y / f_np[y], rtol=1e-10)  # ∂ℓ/∂f_j = -1(y=j)/f_y
-    np.testing.assert_allclose(a2.grad.data, f_np - e_y, rtol=1e-10, atol=1e-12)  # f - e(y)
+    np.testing.assert_allclose(f.grad.numpy(), -e_y / f_np[y], rtol=1e-10)  # ∂ℓ/∂f_j = -1(y=j)/f_y
+    np.testing.assert_allclose(a2.grad.numpy(), f_np - e_y, rtol=1e-10, atol=1e-12)  # f - e(y)
     dh1 = W2.T @ (f_np - e_y)
-    np.testing.assert_allclose(h1.grad.data, dh1, rtol=1e-10)  # W(2)ᵀ ∂ℓ/∂a(2)
+    np.testing.assert_allclose(h1.grad.numpy(), dh1, rtol=1e-10)  # W(2)ᵀ ∂ℓ/∂a(2)
     da1 = dh1 * sigma(a1_np) * (1 - sigma(a1_np))
-    np.testing.assert_allclose(a1.grad.data, da1, rtol=1e-10)  # ∂ℓ/∂h(1) ⊙ σ'(a(1))
-    np.testing.assert_allclose(model.layers[0].weight.grad.data, np.outer(da1, x), rtol=1e-10)
-    np.testing.assert_allclose(model.layers[0].bias.grad.data, da1, rtol=1e-10)
+    np.testing.assert_allclose(a1.grad.numpy(), da1, rtol=1e-10)  # ∂ℓ/∂h(1) ⊙ σ'(a(1))
+    np.testing.assert_allclose(model.layers[0].weight.grad.numpy(), np.outer(da1, x), rtol=1e-10)
+    np.testing.assert_allclose(model.layers[0].bias.grad.numpy(), da1, rtol=1e-10)
 
 
 def test_summed_loss_sums_the_per_example_gradients():
@@ -111,7 +111,7 @@ def test_summed_loss_sums_the_per_example_gradients():
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((5, 2)), rng.integers(0, 3, 5)
     F.cross_entropy(model(X), y, reduction="sum").backward()
-    Ws = [model.layers[0].weight.data, model.layers[2].weight.data]
-    bs = [model.layers[0].bias.data, model.layers[2].bias.data]
+    Ws = [model.layers[0].weight.numpy(), model.layers[2].weight.numpy()]
+    bs = [model.layers[0].bias.numpy(), model.layers[2].bias.numpy()]
     total = sum(seed_gradients(Ws, bs, X[i], y[i], "tanh")[0][0] for i in range(5))
-    np.testing.assert_allclose(model.layers[0].weight.grad.data, total, rtol=1e-10)
+    np.testing.assert_allclose(model.layers[0].weight.grad.numpy(), total, rtol=1e-10)

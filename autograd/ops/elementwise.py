@@ -1,38 +1,56 @@
 """Elementwise ops. Each forward works on arrays; each VJP, beside it, on Tensors.
 
 VJP arguments are (g, out, *args): the gradient flowing into the output, the
-output itself, and the op's arguments as given (Tensors or plain numbers).
-Broadcasting is not undone here: the engine sums each gradient back to its
-input's shape in one place.
+output itself (when the op declares that it reads it), and the op's arguments as
+given (Tensors, arrays or plain numbers). Broadcasting is not undone here: the
+engine sums each gradient back to its input's shape in one place.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..graph import _constant, data_of, primitive
-from ..tensor import Tensor
+from .op import primitive
 
 
-@primitive(lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2)
+def _value(x):
+    """The array behind a Tensor operand, or the operand itself (a number or an array)."""
+    return x.numpy() if hasattr(x, "numpy") else x
+
+
+@primitive(lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote")
 def add(a, b):
     """a + b"""
     return a + b
 
 
-@primitive(lambda g, out, a, b: g, lambda g, out, a, b: -g, arity=2)
+@primitive(lambda g, out, a, b: g, lambda g, out, a, b: -g, arity=2, dtype="promote")
 def sub(a, b):
     """a - b"""
     return a - b
 
 
-@primitive(lambda g, out, a, b: g * b, lambda g, out, a, b: g * a, arity=2)
+@primitive(
+    lambda g, out, a, b: g * b,
+    lambda g, out, a, b: g * a,
+    arity=2,
+    reads=(("b",), ("a",)),
+    dtype="promote",
+)
 def mul(a, b):
     """a * b"""
     return a * b
 
 
-@primitive(lambda g, out, a, b: g / b, lambda g, out, a, b: -(g * out) / b, arity=2)
+@primitive(
+    lambda g, out, a, b: g / b,
+    lambda g, out, a, b: -(g * out) / b,
+    arity=2,
+    reads=(("b",), ("b", "out")),
+    dtype="float",
+)
 def div(a, b):
     """a / b;  d/da = 1/b,  d/db = -a/b² = -out/b"""
     return a / b
@@ -40,23 +58,31 @@ def div(a, b):
 
 def _pow_grad_base(g, out, a, b):
     """b·a^(b-1); where b = 0 it is 0, even at a = 0 (a⁰ is constant, but a^(b-1) is inf there)"""
-    if isinstance(b, (int, float)):  # the common x**2: one Python test, no array checks
+    if isinstance(b, (int, float)):  # the common x**2
         return g * 0.0 if b == 0 else g * b * a ** (b - 1)
-    zero = np.equal(data_of(b), 0)
-    if np.any(zero):
-        a = where(zero, 1.0, a)  # those terms are 0·finite = 0, also when differentiated again
+    zero = np.equal(_value(b), 0)
+    if zero.any():
+        a = a.where(~zero, 1.0)  # those terms are 0·finite = 0, also when differentiated again
     return g * b * a ** (b - 1)
 
 
 def _pow_grad_exponent(g, out, a, b):
-    """a^b·log a; where a = 0 it is 0 (0^b is flat in b for b > 0), not 0·(-inf), as PyTorch"""
-    zero = np.equal(data_of(a), 0)
-    if isinstance(a, Tensor):
-        return g * out * log(where(zero, 1.0, a) if np.any(zero) else a)
-    return g * out * np.log(np.where(zero, 1.0, a) if np.any(zero) else a)
+    """a^b·log a; where a = 0 and b >= 0 it is 0 (0^b is flat in b there), as PyTorch"""
+    if isinstance(a, (int, float)):
+        return g * out * (math.log(a) if a > 0 else 0.0 if a == 0 else math.nan)
+    flat = np.equal(_value(a), 0) & np.greater_equal(_value(b), 0)
+    if not hasattr(a, "numpy"):  # a constant array base
+        return g * out * np.log(np.where(flat, 1.0, a))
+    return g * out * (a.where(~flat, 1.0).log() if flat.any() else a.log())
 
 
-@primitive(_pow_grad_base, _pow_grad_exponent, arity=2)
+@primitive(
+    _pow_grad_base,
+    _pow_grad_exponent,
+    arity=2,
+    reads=(("a", "b"), ("a", "out")),
+    dtype="promote",
+)
 def pow(a, b):
     """a ** b;  d/da = b·a^(b-1),  d/db = a^b·log a"""
     return a**b
@@ -68,63 +94,63 @@ def neg(x):
     return -x
 
 
-@primitive(lambda g, out, x: g * out)
+@primitive(lambda g, out, x: g * out, reads=(("out",),), dtype="float")
 def exp(x):
     """eˣ;  d/dx = eˣ"""
     return np.exp(x)
 
 
-@primitive(lambda g, out, x: g / x)
+@primitive(lambda g, out, x: g / x, reads=(("x",),), dtype="float")
 def log(x):
     """ln x;  d/dx = 1/x"""
     return np.log(x)
 
 
-@primitive(lambda g, out, x: g / (out * 2.0))
+@primitive(lambda g, out, x: g / (out * 2.0), reads=(("out",),), dtype="float")
 def sqrt(x):
     """√x;  d/dx = 1/(2√x)"""
     return np.sqrt(x)
 
 
-@primitive(lambda g, out, x: g * cos(x))
+@primitive(lambda g, out, x: g * x.cos(), reads=(("x",),), dtype="float")
 def sin(x):
     """sin x;  d/dx = cos x"""
     return np.sin(x)
 
 
-@primitive(lambda g, out, x: -(g * sin(x)))
+@primitive(lambda g, out, x: -(g * x.sin()), reads=(("x",),), dtype="float")
 def cos(x):
     """cos x;  d/dx = -sin x"""
     return np.cos(x)
 
 
-@primitive(lambda g, out, x: g * (1.0 - out * out))
+@primitive(lambda g, out, x: g * (1.0 - out * out), reads=(("out",),), dtype="float")
 def tanh(x):
     """tanh x;  d/dx = 1 - tanh² x"""
     return np.tanh(x)
 
 
-@primitive(lambda g, out, x: g * (out * (1.0 - out)))
+@primitive(lambda g, out, x: g * (out * (1.0 - out)), reads=(("out",),), dtype="float")
 def sigmoid(x):
     """σ(x) = 1/(1 + e⁻ˣ), computed as exp(-log(1 + e⁻ˣ)) so that no exp overflows;  d/dx = σ(1-σ)"""
     return np.exp(-np.logaddexp(0, -x))
 
 
-@primitive(lambda g, out, x: g * (x.data > 0))
+@primitive(lambda g, out, x: g * ~(out.numpy() <= 0), reads=(("out",),))
 def relu(x):
-    """max(x, 0);  d/dx = 1(x > 0)"""
+    """max(x, 0);  d/dx = 1(x > 0), and 1 at NaN (the gradient passes, as PyTorch's does)"""
     return np.maximum(x, 0)
 
 
-@primitive(lambda g, out, x: g * np.sign(x.data))
+@primitive(lambda g, out, x: g * _sign(x.numpy()), reads=(("x",),))
 def abs(x):
-    """|x|;  d/dx = sign x (0 at 0)"""
+    """|x|;  d/dx = sign x (0 at 0, and at NaN, as PyTorch's)"""
     return np.abs(x)
 
 
 def _inside(x, lo, hi):
-    """1 where lo <= x <= hi: clip passes gradient only there."""
-    x = x.data
+    """1 where lo <= x <= hi: clip passes gradient only there (NaN is outside)."""
+    x = x.numpy()
     mask = np.ones(x.shape, dtype=bool)
     if lo is not None:
         mask &= x >= lo
@@ -133,24 +159,27 @@ def _inside(x, lo, hi):
     return mask
 
 
-@primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi))
+@primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi), reads=(("x",),))
 def clip(x, lo=None, hi=None):
     """min(max(x, lo), hi);  d/dx = 1(lo <= x <= hi)"""
-    if lo is None and hi is None:
-        return x
     return np.clip(x, lo, hi)
 
 
 def _share(a, b):
-    """Where a > b, 1; where a == b, ½: ties split the gradient, as PyTorch does."""
-    a, b = data_of(a), data_of(b)
-    return (a > b) + 0.5 * (a == b)
+    """Where a > b, 1; where a == b, ½ (ties split the gradient); where either is NaN, 1.
+
+    PyTorch's rule: a NaN propagates, and so does the gradient, to both operands.
+    """
+    a, b = _value(a), _value(b)
+    return (a > b) + 0.5 * (a == b) + (np.isnan(a) | np.isnan(b))
 
 
 @primitive(
     lambda g, out, a, b: g * _share(a, b),
     lambda g, out, a, b: g * _share(b, a),
     arity=2,
+    reads=(("a", "b"), ("a", "b")),
+    dtype="promote",
 )
 def maximum(a, b):
     """max(a, b) elementwise"""
@@ -161,6 +190,8 @@ def maximum(a, b):
     lambda g, out, a, b: g * _share(b, a),
     lambda g, out, a, b: g * _share(a, b),
     arity=2,
+    reads=(("a", "b"), ("a", "b")),
+    dtype="promote",
 )
 def minimum(a, b):
     """min(a, b) elementwise"""
@@ -169,60 +200,66 @@ def minimum(a, b):
 
 @primitive(
     None,
-    lambda g, out, cond, a, b: _where(cond, g, 0.0),
-    lambda g, out, cond, a, b: _where(cond, 0.0, g),
+    lambda g, out, cond, a, b: g.where(cond, 0.0),
+    lambda g, out, cond, a, b: g.where(~cond, 0.0),
     arity=0,
-    name="where",
+    dtype="promote",
 )
-def _where(cond, a, b):
-    """cond ? a : b"""
+def where(cond, a, b):
+    """cond ? a : b;  the gradient goes to a where cond holds, to b elsewhere"""
     return np.where(cond, a, b)
 
 
-def where(cond, a, b) -> Tensor:
-    """Elementwise choice: a where cond holds, else b. cond carries no gradient."""
-    return _where(np.asarray(data_of(cond), dtype=bool), a, b)
-
-
-@primitive(lambda g, out, x, dtype: astype(g, x.data.dtype))
+@primitive(lambda g, out, x, dtype: g.astype(x.dtype))
 def astype(x, dtype):
     """x converted to dtype; the gradient converts back."""
     return x.astype(dtype)
 
 
-# Comparisons and sign: piecewise constant, so they return Tensors with no gradient.
+# Comparisons and sign: piecewise constant, so their results carry no gradient.
 
 
-def lt(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def lt(a, b):
     """a < b"""
-    return _constant(np.less(data_of(a), data_of(b)))
+    return np.less(a, b)
 
 
-def le(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def le(a, b):
     """a <= b"""
-    return _constant(np.less_equal(data_of(a), data_of(b)))
+    return np.less_equal(a, b)
 
 
-def gt(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def gt(a, b):
     """a > b"""
-    return _constant(np.greater(data_of(a), data_of(b)))
+    return np.greater(a, b)
 
 
-def ge(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def ge(a, b):
     """a >= b"""
-    return _constant(np.greater_equal(data_of(a), data_of(b)))
+    return np.greater_equal(a, b)
 
 
-def eq(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def eq(a, b):
     """a == b"""
-    return _constant(np.equal(data_of(a), data_of(b)))
+    return np.equal(a, b)
 
 
-def ne(a, b) -> Tensor:
+@primitive(arity=2, differentiable=False, register=False)
+def ne(a, b):
     """a != b"""
-    return _constant(np.not_equal(data_of(a), data_of(b)))
+    return np.not_equal(a, b)
 
 
-def sign(x) -> Tensor:
-    """-1, 0 or 1 by the sign of x"""
-    return _constant(np.sign(data_of(x)))
+def _sign(x):
+    return np.where(np.isnan(x), 0, np.sign(x)).astype(np.result_type(x), copy=False)
+
+
+@primitive(differentiable=False, register=False)
+def sign(x):
+    """-1, 0 or 1 by the sign of x; 0 for NaN, as PyTorch's"""
+    return _sign(x)

@@ -1,142 +1,117 @@
-"""Reductions over axes, and `sum_to`, the one place where broadcasting is undone."""
+"""Reductions over axes, and `sum_to`, the one place where broadcasting is undone.
+
+An `axis` reaching a forward here is None, an int or a tuple of ints (Tensor's
+methods normalise lists and PyTorch's `dim`).
+"""
 
 from __future__ import annotations
 
-import functools
+import builtins
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from ..graph import _constant, composite, primitive
-from ..tensor import Tensor
+from .op import primitive
 
 
-def _axes(axis, ndim: int) -> tuple[int, ...]:
-    """An axis argument (None, int, tuple or list) as a tuple of non-negative ints."""
-    if axis is None:
-        return tuple(range(ndim))
-    return normalize_axis_tuple(axis if not isinstance(axis, list) else tuple(axis), ndim)
+def reduced_axes(axis, ndim: int) -> tuple[int, ...]:
+    """An axis argument (None, int or tuple) as a tuple of non-negative ints."""
+    return tuple(range(ndim)) if axis is None else normalize_axis_tuple(axis, ndim)
 
 
-def _kept_shape(shape: tuple[int, ...], axis) -> tuple[int, ...]:
+def kept_shape(shape: tuple[int, ...], axis) -> tuple[int, ...]:
     """The shape a reduction over `axis` gives with keepdims=True."""
-    reduced = _axes(axis, len(shape))
+    reduced = reduced_axes(axis, len(shape))
     return tuple(1 if i in reduced else n for i, n in enumerate(shape))
 
 
-def _spread(g: Tensor, x: Tensor, axis, keepdims: bool) -> Tensor:
+def _spread(g, x, axis, keepdims: bool):
     """A reduction's output gradient, broadcast back over the axes it reduced."""
-    if not keepdims and axis is not None:  # a full reduction's scalar broadcasts as it is
-        g = g.reshape(_kept_shape(x.data.shape, axis))
-    return broadcast_to(g, x.data.shape)
-
-
-def _axis_arg(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-# NumPy reduces a short last axis slowly: np.max over the 2 classes of 256 rows takes
-# 8.5 µs, as long as the rest of log_softmax. Over a last axis of a few classes (the usual
-# case for logits) a running np.maximum over the columns, and a product with a vector of
-# ones for the sum, give the same values 3-5x faster.
-_FEW_CLASSES = 16
-
-
-def _on_short_last_axis(x, axis) -> bool:
-    # x is an ndarray or a NumPy scalar: its own attributes are cheaper than np.ndim/np.shape
-    return type(axis) is int and x.ndim >= 1 and axis in (-1, x.ndim - 1) and 0 < x.shape[-1] <= _FEW_CLASSES
-
-
-def _max_over(x, axis):
-    """np.max(x, axis, keepdims=True), faster over a short last axis of many rows."""
-    if x.size == 0:  # the max of nothing is undefined; a shift of 0 keeps softmax of nothing empty
-        return np.zeros(_kept_shape(x.shape, axis), dtype=x.dtype)
-    # The running maximum costs a NumPy call per column, NumPy's reduce ~30 ns per row:
-    # the columns win only when there are many more rows than columns.
-    if not (_on_short_last_axis(x, axis) and 20 * x.shape[-1] ** 2 <= x.size):
-        return x.max(axis=_axis_arg(axis), keepdims=True)
-    top = x[..., 0]
-    for j in range(1, x.shape[-1]):
-        top = np.maximum(top, x[..., j])
-    return top[..., None]
-
-
-def _sum_over(x, axis, keepdims=True):
-    """np.sum(x, axis, keepdims), faster over a short last axis of floats."""
-    if not (_on_short_last_axis(x, axis) and x.dtype.kind == "f"):
-        return x.sum(axis=_axis_arg(axis), keepdims=keepdims)
-    total = x @ _ones(x.shape[-1], x.dtype)
-    return total[..., None] if keepdims else total
-
-
-@functools.lru_cache(maxsize=64)
-def _ones(n: int, dtype: np.dtype) -> np.ndarray:
-    """A read-only vector of n ones, kept: making it (np.ones) cost most of a small sum."""
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
+    if not keepdims and axis is not None:  # a full reduction's 0-d gradient broadcasts as it is
+        g = g.reshape(kept_shape(x.shape, axis))
+    return g.broadcast_to(x.shape)
 
 
 @primitive(lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims))
 def sum(x, axis=None, keepdims=False):
     """Σ x over axis;  the gradient is copied to every summed element"""
-    return _sum_over(x, axis, keepdims)
+    return x.sum(axis=axis, keepdims=keepdims)
 
 
-def _argmax_share(x: Tensor, out: Tensor, axis, keepdims: bool) -> np.ndarray:
-    """1/k at each of the k elements equal to the max (or min): ties share the gradient."""
-    best = out.data if keepdims else np.reshape(out.data, _kept_shape(x.data.shape, axis))
-    hits = x.data == best
-    return hits / np.sum(hits, axis=_axis_arg(axis), keepdims=True)
+def _ties(x, out, axis, keepdims: bool) -> np.ndarray:
+    """1/k at each of the k elements equal to the max (or min): ties share the gradient.
+
+    A NaN is the max of its row; the gradient then goes to the NaNs, as PyTorch's does.
+    """
+    x = x.numpy()
+    best = out.numpy() if keepdims else out.numpy().reshape(kept_shape(x.shape, axis))
+    hits = (x == best) | (np.isnan(x) & np.isnan(best))
+    return hits / hits.sum(axis=axis, keepdims=True)
 
 
-@primitive(
-    lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims)
-)
+def _extreme_vjp(g, out, x, axis, keepdims):
+    return _spread(g, x, axis, keepdims) * _ties(x, out, axis, keepdims)
+
+
+@primitive(_extreme_vjp, reads=(("x", "out"),))
 def max(x, axis=None, keepdims=False):
     """max of x over axis;  the gradient goes to the maximal elements, split among ties"""
-    return x.max(axis=_axis_arg(axis), keepdims=keepdims)
+    return x.max(axis=axis, keepdims=keepdims)
 
 
-@primitive(
-    lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) * _argmax_share(x, out, axis, keepdims)
-)
+@primitive(_extreme_vjp, reads=(("x", "out"),))
 def min(x, axis=None, keepdims=False):
     """min of x over axis;  the gradient goes to the minimal elements, split among ties"""
-    return x.min(axis=_axis_arg(axis), keepdims=keepdims)
+    return x.min(axis=axis, keepdims=keepdims)
 
 
-@composite
-def argmax(x: Tensor, axis=None, keepdims=False) -> Tensor:
-    """Index of the largest element (NumPy's answer); no gradient."""
-    return _constant(np.argmax(x.data, axis=axis, keepdims=keepdims))
+def _std_vjp(g, out, x, axis, keepdims, correction):
+    """g·(x - mean) / (std·(n - correction)), and 0 where the std is 0 (constant rows), as PyTorch."""
+    kept = kept_shape(x.shape, axis)
+    std = out if keepdims else out.reshape(kept)
+    n = x.numel() // builtins.max(std.numel(), 1)
+    centred = x - x.mean(axis, keepdims=True)
+    nonzero = std.numpy() != 0
+    # Divide by 1 where the std is 0, so that no 0/0 enters the graph of higher derivatives.
+    slope = _spread(g, x, axis, keepdims) * centred / (std.where(nonzero, 1.0) * (n - correction))
+    return slope.where(np.broadcast_to(nonzero, x.shape), 0.0)
 
 
-@composite
-def argmin(x: Tensor, axis=None, keepdims=False) -> Tensor:
-    """Index of the smallest element (NumPy's answer); no gradient."""
-    return _constant(np.argmin(x.data, axis=axis, keepdims=keepdims))
+@primitive(_std_vjp, reads=(("x", "out"),))
+def std(x, axis=None, keepdims=False, correction=1):
+    """√(Σ(x - mean)² / (n - correction));  d/dx = (x - mean) / (std·(n - correction)), 0 where std = 0
+
+    A primitive, not √var: at a constant row √'s slope is infinite and var's is 0, and
+    their product would be NaN where PyTorch (and the limit along any line) says 0.
+    """
+    return np.std(x, axis=axis, keepdims=keepdims, ddof=correction)
 
 
-@primitive(lambda g, out, x, shape: sum_to(g, x.data.shape))
+@primitive(differentiable=False, register=False)
+def argmax(x, axis=None, keepdims=False):
+    """Index of the largest element along axis (the first of ties); no gradient."""
+    return np.argmax(x, axis=axis, keepdims=keepdims)
+
+
+@primitive(differentiable=False, register=False)
+def argmin(x, axis=None, keepdims=False):
+    """Index of the smallest element along axis (the first of ties); no gradient."""
+    return np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+@primitive(lambda g, out, x, shape: g.sum_to(x.shape), view=True)
 def broadcast_to(x, shape):
-    """x repeated to `shape` by NumPy's broadcasting;  the gradient is summed back (sum_to)"""
-    if x.ndim == 0 and type(shape) is tuple:
-        # A 0-d x (a full reduction's gradient, as a loss sends back) becomes a read-only
-        # stride-0 view directly: np.broadcast_to's Python layer costs 2 µs, this 0.5.
-        view = np.ndarray(shape, x.dtype, np.asarray(x), 0, (0,) * len(shape))
-        view.flags.writeable = False
-        return view
+    """x repeated to `shape` by NumPy's broadcasting (a read-only view);  the gradient is summed back"""
     return np.broadcast_to(x, shape)
 
 
-@primitive(lambda g, out, x, shape: broadcast_to(g, x.data.shape))
+@primitive(lambda g, out, x, shape: g.broadcast_to(x.shape))
 def sum_to(x, shape):
     """x summed down to `shape`, undoing a broadcast;  the gradient is broadcast again"""
-    shape = tuple(shape)
     lead = x.ndim - len(shape)
     if lead:  # the axes broadcasting added in front
-        x = x.sum(axis=0 if lead == 1 else tuple(range(lead)))
-    if x.shape != shape:  # the axes broadcasting stretched from 1
-        x = x.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1), keepdims=True)
+        x = x.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+    if stretched:  # the axes broadcasting stretched from 1
+        x = x.sum(axis=stretched, keepdims=True)
     return x

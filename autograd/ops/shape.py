@@ -5,16 +5,13 @@ from __future__ import annotations
 import builtins
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index
 
-from ..graph import as_tensor, composite, every, primitive
-from ..tensor import Tensor
-from .reduce import broadcast_to
+from .op import every, primitive
 
 
-@primitive(lambda g, out, x, shape: reshape(g, x.data.shape))
+@primitive(lambda g, out, x, shape: g.reshape(x.shape), view=True)
 def reshape(x, shape):
-    """x with a new shape, same elements in the same order"""
+    """x with a new shape, same elements in the same order (a view where NumPy can make one)"""
     return x.reshape(shape)
 
 
@@ -22,7 +19,7 @@ def _inverse(axes):
     return None if axes is None else tuple(int(i) for i in np.argsort(axes))
 
 
-@primitive(lambda g, out, x, axes: transpose(g, _inverse(axes)))
+@primitive(lambda g, out, x, axes: g.T if axes is None else g.permute(_inverse(axes)), view=True)
 def transpose(x, axes=None):
     """x with its axes permuted (reversed when axes is None)"""
     return x.transpose(axes)
@@ -34,21 +31,18 @@ def transpose(x, axes=None):
 _BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
 
 
-def _is_basic(index) -> bool:
-    """Basic indices (ints, slices, None, ...) pick each element at most once."""
-    for part in index if isinstance(index, tuple) else (index,):
-        if not isinstance(part, _BASIC_INDEX):
-            return False
-    return True
+def is_basic(index) -> bool:
+    """Basic indices (ints, slices, None, ...) pick each element at most once, as a view."""
+    return all(isinstance(part, _BASIC_INDEX) for part in (index if isinstance(index, tuple) else (index,)))
 
 
-def _normalize_index(index):
+def normalize_index(index):
     """Tensors and lists become arrays; a bool mask becomes the int arrays of its nonzeros."""
     parts = index if isinstance(index, tuple) else (index,)
     normal = []
     for part in parts:
-        if isinstance(part, Tensor):
-            part = part.data
+        if hasattr(part, "numpy") and not isinstance(part, np.ndarray):  # a Tensor
+            part = part.numpy()
         elif isinstance(part, list):
             # [] reads as a float array; NumPy takes it as an empty integer index.
             part = np.asarray(part) if part else np.zeros(0, dtype=np.intp)
@@ -61,26 +55,33 @@ def _normalize_index(index):
     return tuple(normal) if isinstance(index, tuple) or len(normal) != 1 else normal[0]
 
 
-@primitive(lambda g, out, x, index: scatter_add(g, index, x.data.shape), name="getitem")
-def _getitem(x, index):
-    """x[index], with NumPy's basic and advanced indexing"""
+@primitive(lambda g, out, x, index: g.scatter_add(index, x.shape), view=True)
+def getitem(x, index):
+    """x[index], with NumPy's basic indexing (a view) and advanced indexing (a copy)"""
     return x[index]
 
 
-def getitem(x: Tensor, index) -> Tensor:
-    """x[index]; repeated indices make the gradient accumulate."""
-    return _getitem(x, _normalize_index(index))
-
-
-@primitive(lambda g, out, x, index, shape: _getitem(g, index))
+@primitive(lambda g, out, x, index, shape: g[index])
 def scatter_add(x, index, shape):
     """zeros(shape) with x added at index (repeats accumulate): the VJP of x[index]"""
-    dtype = x.dtype if isinstance(x, (np.ndarray, np.generic)) else np.result_type(x)
-    out = np.zeros(shape, dtype=dtype)
-    if _is_basic(index):
+    out = np.zeros(shape, dtype=x.dtype)
+    if is_basic(index):
         out[index] = x
     else:
         np.add.at(out, index, x)
+    return out
+
+
+@primitive(
+    lambda g, out, x, index, value: g.setitem(index, 0.0),
+    None,
+    lambda g, out, x, index, value: g[index],
+    arity=0,
+)
+def setitem(x, index, value):
+    """x with value written at index;  the gradient goes to value there, to x elsewhere"""
+    out = x.copy()
+    out[index] = value
     return out
 
 
@@ -95,91 +96,7 @@ def _piece(i, g, out, axis, *xs):
     return g[tuple(where)]
 
 
-@primitive(every(_piece), arity=0, name="concatenate")
-def _concatenate(axis, *xs):
+@primitive(every(_piece), arity=0)
+def concatenate(axis, *xs):
     """the xs joined along axis;  each gets back its own slice of the gradient"""
     return np.concatenate(xs, axis=axis)
-
-
-@composite
-def concatenate(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
-    """Join tensors along an existing axis."""
-    tensors = [as_tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("concatenate: expected at least one tensor")
-    axis = axis if dim is None else dim
-    axis = normalize_axis_index(axis, tensors[0].ndim) if tensors[0].ndim else axis
-    return _concatenate(axis, *tensors)
-
-
-cat = concatenate
-
-
-@composite
-def stack(tensors, axis: int = 0, *, dim: int | None = None) -> Tensor:
-    """Join tensors of one shape along a new axis."""
-    tensors = [as_tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("stack: expected at least one tensor")
-    shapes = {t.shape for t in tensors}
-    if len(shapes) > 1:
-        raise ValueError(f"stack: all tensors must have one shape, got {sorted(shapes)}")
-    axis = axis if dim is None else dim
-    return concatenate([unsqueeze(t, axis) for t in tensors], axis)
-
-
-# -- shape helpers built on reshape and transpose --------------------------------
-
-
-@composite
-def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
-    """x with two axes exchanged"""
-    axes = list(range(x.ndim))
-    a, b = normalize_axis_index(axis1, x.ndim), normalize_axis_index(axis2, x.ndim)
-    axes[a], axes[b] = axes[b], axes[a]
-    return transpose(x, tuple(axes))
-
-
-@composite
-def permute(x: Tensor, *axes) -> Tensor:
-    """x with its axes in the given order"""
-    return transpose(x, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
-
-
-@composite
-def squeeze(x: Tensor, axis=None) -> Tensor:
-    """x without its size-1 axes (or only those named)"""
-    if axis is None:
-        return reshape(x, tuple(n for n in x.shape if n != 1))
-    axes = {normalize_axis_index(a, x.ndim) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
-    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
-
-
-@composite
-def unsqueeze(x: Tensor, axis: int) -> Tensor:
-    """x with a new size-1 axis at position axis"""
-    if axis is None:
-        raise TypeError("unsqueeze: missing the axis (dim) to insert")
-    axis = normalize_axis_index(axis, x.ndim + 1)
-    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
-
-
-@composite
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """x with axes start_dim..end_dim merged into one"""
-    if x.ndim == 0:
-        return reshape(x, (1,))
-    start, end = normalize_axis_index(start_dim, x.ndim), normalize_axis_index(end_dim, x.ndim)
-    merged = int(np.prod(x.shape[start : end + 1]))
-    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
-
-
-@composite
-def expand(x: Tensor, shape) -> Tensor:
-    """x broadcast to shape; -1 keeps an axis as it is (PyTorch's expand)"""
-    shape = tuple(shape)
-    lead = len(shape) - x.ndim
-    if lead < 0:
-        raise ValueError(f"expand: cannot expand shape {x.shape} to fewer dimensions {shape}")
-    shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-    return broadcast_to(x, shape)

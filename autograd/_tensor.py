@@ -1,0 +1,994 @@
+"""The Tensor: a NumPy array that remembers how it was made, and the one place ops are applied.
+
+`apply(op, *args)` is the recording boundary: it runs an op's forward on the arrays,
+and, when grad mode is on and an operand requires grad, records a `Node` (the
+tensor's `grad_fn`) that remembers the op, its inputs, and the versions of the values
+its backward will read. Every op goes through it, in-place ones included.
+
+Memory follows PyTorch. Views (`reshape`, `transpose`, basic indexing, `expand`,
+`detach`) share their input's array and its version counter; an in-place op writes
+into the array and bumps the counter; backward compares the versions it saved.
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from . import anomaly, dtypes, engine
+from .node import Node, Version
+from .numpy_errors import silenced
+from .ops import elementwise as E
+from .ops import linalg as L
+from .ops import reduce as R
+from .ops import shape as S
+from .ops import softmax as SM
+from .ops.op import ShapeError
+from .state import modes
+
+def _failed(name: str, error: Exception, args) -> Exception:
+    """NumPy's error with the op's name and the shapes it was given."""
+    if isinstance(error, ShapeError):  # the op's own words name the shapes already
+        return ValueError(f"{name}: {error}")
+    shapes = ", ".join(str(a.shape) for a in _flat(args) if isinstance(a, Tensor))
+    return type(error)(f"{name}: {error} (input shapes: {shapes})")
+
+
+def _flat(args):
+    for a in args:
+        yield from (a if isinstance(a, (list, tuple)) else (a,))
+
+
+def apply(op, *args, into: Tensor | None = None) -> Tensor:
+    """Run `op` on args (Tensors, arrays, numbers, parameters) and record it when needed.
+
+    With `into`, the result is written into that tensor's own array (an in-place op):
+    it keeps its identity, its views see the change, and its version goes up.
+    """
+    arrays = []
+    record = False
+    for a in args:
+        if isinstance(a, Tensor):
+            record = record or a.requires_grad
+            arrays.append(a._data)
+        elif isinstance(a, np.generic):  # a NumPy scalar is weak, as a Python number is
+            arrays.append(a.item())
+        else:
+            arrays.append(a)
+    record = record and modes.grad_enabled and op.differentiable
+    if op.dtype is not None:
+        arrays = _dtype_ready(op.dtype, arrays)
+    try:
+        if into is not None and not record and op in _IN_PLACE:
+            silenced(_IN_PLACE[op], (arrays[0], *arrays[1:], into._data))
+            data = into._data
+        else:
+            data = silenced(op.forward, arrays)
+            if into is not None:
+                _write(into, data, op.name)
+    except (ValueError, IndexError, TypeError) as error:
+        raise _failed(op.name, error, args) from None
+    if into is not None:
+        out = into
+        out._bump()
+    else:
+        if type(data) is not np.ndarray:  # NumPy hands back scalars for 0-d results
+            data = np.asarray(data)
+        out = Tensor.__new__(Tensor)
+        out._data = data
+        if op.view and isinstance(args[0], Tensor) and np.may_share_memory(data, args[0]._data):
+            out._counter = args[0]._shared_counter()
+    if record:
+        out.requires_grad = True
+        out._node = Node(op, args, out)
+    if modes.anomaly:
+        anomaly.check_forward(op, out, args)
+    return out
+
+
+def _dtype_ready(rule: str, arrays: list) -> list:
+    """The arrays cast so that NumPy's result has PyTorch's dtype (see autograd.dtypes)."""
+    if rule == "float":
+        return [a.astype(dtypes.get_default_dtype()) if _integral(a) else a for a in arrays]
+    if dtypes.is_plain(arrays):
+        return arrays
+    target = dtypes.promote(arrays)
+    return [a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays]
+
+
+def _integral(a) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype.kind in "biu"
+
+
+def _write(into: Tensor, data, name: str) -> None:
+    """An in-place op's result into its tensor's array, which keeps its shape and dtype."""
+    target = into._data
+    if np.shape(data) != target.shape and np.broadcast_shapes(np.shape(data), target.shape) != target.shape:
+        raise ValueError(f"the result has shape {np.shape(data)}, which cannot be written into shape {target.shape}")
+    if not np.can_cast(np.result_type(data), target.dtype, "same_kind"):
+        raise TypeError(
+            f"the result has dtype {np.result_type(data)}, which cannot be written into a {target.dtype} tensor"
+        )
+    if not target.flags.writeable:
+        raise ValueError("the tensor is a read-only view (expand/broadcast_to); clone() it first")
+    np.copyto(target, data, casting="same_kind")
+
+
+# NumPy's in-place forms, for in-place ops that record nothing: `p -= lr * g` under
+# no_grad then makes no temporary copy of p, as hand-written NumPy would not.
+_IN_PLACE: dict = {
+    E.add: lambda a, b, out: np.add(a, b, out=out, casting="same_kind"),
+    E.sub: lambda a, b, out: np.subtract(a, b, out=out, casting="same_kind"),
+    E.mul: lambda a, b, out: np.multiply(a, b, out=out, casting="same_kind"),
+    E.div: lambda a, b, out: np.true_divide(a, b, out=out, casting="same_kind"),
+}
+
+
+_UFUNC_OPS = {
+    np.add: E.add, np.subtract: E.sub, np.multiply: E.mul, np.true_divide: E.div, np.power: E.pow,
+    np.matmul: L.matmul, np.maximum: E.maximum, np.minimum: E.minimum, np.negative: E.neg,
+    np.exp: E.exp, np.log: E.log, np.sqrt: E.sqrt, np.sin: E.sin, np.cos: E.cos, np.tanh: E.tanh,
+    np.absolute: E.abs, np.less: E.lt, np.less_equal: E.le, np.greater: E.gt,
+    np.greater_equal: E.ge, np.equal: E.eq, np.not_equal: E.ne,
+}  # fmt: skip
+
+# -- the Tensor ----------------------------------------------------------------------------
+
+max_result = namedtuple("max", ["values", "indices"])
+min_result = namedtuple("min", ["values", "indices"])
+
+
+class Tensor:
+    """An n-d array (0-d for scalars) that records the ops applied to it.
+
+    `Tensor(data, requires_grad=False, dtype=None, name=None)`: `data` is a number,
+    a nested list, a NumPy array (its dtype is kept) or another Tensor (copied).
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy's functions on Tensors: ops where this engine has one, else plain arrays.
+
+        `array * tensor` and `np.exp(tensor)` are the engine's ops (a Tensor, with a
+        gradient); `np.isnan(tensor)` and other functions without an op here run on the
+        arrays and return an array.
+        """
+        op = _UFUNC_OPS.get(ufunc)
+        if method == "__call__" and op is not None and not kwargs:
+            return apply(op, *[_operand(x) for x in inputs])
+        if any(isinstance(x, Tensor) for x in kwargs.get("out", ())):
+            return NotImplemented
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        return getattr(ufunc, method)(*arrays, **kwargs)
+    # __eq__ returns a Tensor, so the identity hash must be restored by hand.
+    __hash__ = object.__hash__
+
+    # Class-level defaults: an op's output sets only the attributes that differ.
+    requires_grad: bool = False
+    name: str | None = None
+    _grad: Tensor | None = None
+    _node: Node | None = None
+    _counter: Version | None = None  # made when first needed: most tensors never change
+    _hooks: list | None = None
+    _retains_grad: bool = False
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
+        if isinstance(data, Tensor):
+            data = data._data
+        if isinstance(data, (np.ndarray, np.generic)):
+            array = np.array(data, dtype=None if dtype is None else dtypes.as_dtype(dtype))
+        else:
+            array = dtypes.array_of(data)
+            if dtype is not None:
+                array = array.astype(dtypes.as_dtype(dtype))
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"Tensor: unsupported dtype {array.dtype}")
+        self._data = array
+        if requires_grad:
+            self.requires_grad_(True)
+        if name is not None:
+            self.name = str(name)
+
+    @staticmethod
+    def _lift(x) -> Tensor:
+        """x as a Tensor: itself if it is one, else a constant holding it (not copied)."""
+        if isinstance(x, Tensor):
+            return x
+        out = Tensor.__new__(Tensor)
+        out._data = np.asarray(x)
+        return out
+
+    # -- memory: data, versions, views --------------------------------------------
+
+    @property
+    def data(self) -> Tensor:
+        """A Tensor sharing this one's memory that does not require grad; writes to it are not tracked."""
+        out = Tensor.__new__(Tensor)
+        out._data = self._data
+        return out
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (PyTorch's `_version`)."""
+        return 0 if self._counter is None else self._counter.value
+
+    def _shared_counter(self) -> Version:
+        if self._counter is None:
+            self._counter = Version()
+        return self._counter
+
+    def _bump(self) -> None:
+        self._shared_counter().value += 1
+
+    def numpy(self) -> np.ndarray:
+        """The array itself (shared memory)."""
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        return array.copy() if copy else array
+
+    def detach(self) -> Tensor:
+        """The same memory (and version counter), cut off from the graph."""
+        out = Tensor.__new__(Tensor)
+        out._data = self._data
+        out._counter = self._shared_counter()
+        return out
+
+    def clone(self) -> Tensor:
+        """A copy with memory of its own; gradients flow back through it."""
+        return apply(E.astype, self, self.dtype)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def size(self, dim: int | None = None):
+        """The shape, or with `dim` the length of that axis (PyTorch's size)."""
+        if dim is None:
+            return self._data.shape
+        return self._data.shape[dim]
+
+    def numel(self) -> int:
+        """How many elements."""
+        return int(self._data.size)
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def T(self) -> Tensor:
+        return apply(S.transpose, self, None)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None
+
+    @property
+    def grad_fn(self) -> Node | None:
+        """The recorded op that made this tensor (has `.name`), or None for a leaf or constant."""
+        return self._node
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward accumulated here: leaves, and non-leaves that `retain_grad()`."""
+        if self._node is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(
+                "reading .grad of a tensor that is not a leaf: backward does not keep it, so it is None; "
+                "call .retain_grad() on it before backward to keep it, or use its leaf instead",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise ValueError(f"grad: a gradient of shape {value.shape} for a tensor of shape {self.shape}")
+        self._grad = value
+
+    # What the drawing code reads: the op, its arguments, its scope and its call site.
+    @property
+    def _op(self):
+        return None if self._node is None else self._node.op
+
+    @property
+    def _inputs(self) -> tuple | None:
+        return () if self._node is None else self._node.inputs
+
+    @property
+    def _scope(self) -> tuple[str, ...]:
+        return () if self._node is None else self._node.scope
+
+    @property
+    def _trace(self) -> str | None:
+        return None if self._node is None else self._node.trace
+
+    @property
+    def parents(self) -> tuple[Tensor, ...]:
+        """The Tensor arguments of the op that made this tensor, in order."""
+        return tuple(x for x in self._inputs or () if isinstance(x, Tensor))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Mark a leaf as a variable to differentiate with respect to (in place)."""
+        if requires_grad and self._data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require grad; this one is {self._data.dtype}")
+        if not requires_grad and self._node is not None:
+            raise RuntimeError("requires_grad_(False) on a non-leaf: use .detach() instead")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # -- conversions -------------------------------------------------------------------
+
+    def item(self) -> float | int | bool:
+        if self._data.size != 1:
+            raise ValueError(f"item(): tensor of shape {self.shape} has {self.numel()} elements, not 1")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def astype(self, dtype) -> Tensor:
+        return apply(E.astype, self, dtypes.as_dtype(dtype))
+
+    def to(self, *args, dtype=None, device=None, **_ignored) -> Tensor:
+        """`to(dtype)`, `to("cpu")`, `to(device, dtype)`: this engine computes on the CPU only."""
+        for a in args:
+            if isinstance(a, str) or a is None or type(a).__name__ == "device":
+                device = a if a is not None else device
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            else:
+                dtype = a
+        if device is not None and str(device) != "cpu":
+            raise RuntimeError(f"to({device!r}): this engine computes on the CPU with NumPy; use 'cpu'")
+        return self if dtype is None or dtypes.as_dtype(dtype) == self.dtype else self.astype(dtype)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def float(self) -> Tensor:
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        return self.astype(np.float64)
+
+    def long(self) -> Tensor:
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.astype(np.bool_)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError(f"only integer tensors of one element can be an index, not {self.dtype} {self.shape}")
+        return int(self._data.item())
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(", precision=4)
+        extras = []
+        if self._data.dtype != dtypes.get_default_dtype() and self._data.dtype not in (np.int64, np.bool_):
+            extras.append(f"dtype={self._data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node.op.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        return f"Tensor({body}{''.join(', ' + e for e in extras)})"
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return format(str(self), spec)
+
+    # -- autograd ----------------------------------------------------------------------
+
+    def backward(self, gradient=None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad`.
+
+        `gradient` weights the output (required unless self is a scalar); with
+        `create_graph` the gradients are themselves differentiable.
+        """
+        engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+        if self._node is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            if self._node.hooks is None:
+                self._node.hooks = []
+            hooks = self._node.hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep `.grad` on this non-leaf after backward (leaves always keep theirs)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self._node is not None:
+            self._retains_grad = True
+            self._node.retained = weakref.ref(self)
+
+    # -- in place: the tensor itself changes ---------------------------------------------
+
+    def _update(self, op, *args) -> Tensor:
+        """self ← op(*args), where args name self: written into self's own array.
+
+        Recorded (grad mode on, and self or an operand requires grad), the tensor becomes
+        the output of the op, whose input is its old self, as in PyTorch.
+        """
+        operands = [a for a in args if isinstance(a, Tensor)]
+        if not (modes.grad_enabled and any(a.requires_grad for a in operands)):
+            return apply(op, *args, into=self)
+        if self.requires_grad and self._node is None:
+            raise RuntimeError(
+                f"{op.name} in place on a leaf tensor that requires grad (shape {self.shape}): "
+                "backward would lose the value it needs. Update parameters under `with autograd.no_grad():` "
+                "(as optimizers do), or through `.data`"
+            )
+        if self._node is not None and self._node.op.view and self._counter is not None:
+            raise RuntimeError(
+                f"{op.name} in place on a view ({self._node.op.name} of another tensor) that requires grad "
+                "is not supported: write into the tensor it views (`base[index] = value`), or clone() the view first"
+            )
+        old = self._old_self(copy=any(0 in reads for reads in op.reads.values()))
+        return apply(op, *[old if a is self else a for a in args], into=self)
+
+    def _old_self(self, copy: bool) -> Tensor:
+        """self as it is now, as its own object: the input of an in-place op on self.
+
+        A copy when the op's backward reads that value; otherwise a view, whose value
+        backward never reads.
+        """
+        old = Tensor.__new__(Tensor)
+        old._data = self._data.copy() if copy else self._data
+        old._node = self._node
+        old.requires_grad = self.requires_grad
+        if not copy:
+            old._counter = self._shared_counter()
+        return old
+
+    def add_(self, other, *, alpha=1) -> Tensor:
+        """self += alpha · other, in place"""
+        return self._update(E.add, self, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, *, alpha=1) -> Tensor:
+        """self -= alpha · other, in place"""
+        return self._update(E.sub, self, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other) -> Tensor:
+        """self *= other, in place"""
+        return self._update(E.mul, self, other)
+
+    def div_(self, other) -> Tensor:
+        """self /= other, in place"""
+        return self._update(E.div, self, other)
+
+    def clamp_(self, min=None, max=None) -> Tensor:
+        """self = clip(self, min, max), in place"""
+        _check_bounds(min, max)
+        return self._update(E.clip, self, min, max)
+
+    clip_ = clamp_
+
+    def fill_(self, value) -> Tensor:
+        """Every element set to value, in place"""
+        return self._update(S.setitem, self, Ellipsis, value)
+
+    def zero_(self) -> Tensor:
+        """Every element set to 0, in place"""
+        return self._update(S.setitem, self, Ellipsis, 0)
+
+    def copy_(self, src) -> Tensor:
+        """self's elements replaced by src's (broadcast to self's shape), in place"""
+        return self._update(S.setitem, self, Ellipsis, src)
+
+    def __setitem__(self, index, value) -> None:
+        """self[index] = value, in place, with every index form that getitem takes"""
+        if isinstance(value, (list, tuple)):
+            value = dtypes.array_of(value)
+        self._update(S.setitem, self, S.normalize_index(index), value)
+
+    def __iadd__(self, other) -> Tensor:
+        return self._update(E.add, self, other)
+
+    def __isub__(self, other) -> Tensor:
+        return self._update(E.sub, self, other)
+
+    def __imul__(self, other) -> Tensor:
+        return self._update(E.mul, self, other)
+
+    def __itruediv__(self, other) -> Tensor:
+        return self._update(E.div, self, other)
+
+    # -- arithmetic: a + b, a - b, ... -------------------------------------------------
+
+    def __add__(self, other) -> Tensor:
+        return apply(E.add, self, _operand(other))
+
+    def __radd__(self, other) -> Tensor:
+        return apply(E.add, _operand(other), self)
+
+    def __sub__(self, other) -> Tensor:
+        return apply(E.sub, self, _operand(other))
+
+    def __rsub__(self, other) -> Tensor:
+        return apply(E.sub, _operand(other), self)
+
+    def __mul__(self, other) -> Tensor:
+        return apply(E.mul, self, _operand(other))
+
+    def __rmul__(self, other) -> Tensor:
+        return apply(E.mul, _operand(other), self)
+
+    def __truediv__(self, other) -> Tensor:
+        return apply(E.div, self, _operand(other))
+
+    def __rtruediv__(self, other) -> Tensor:
+        return apply(E.div, _operand(other), self)
+
+    def __pow__(self, other) -> Tensor:
+        return apply(E.pow, self, _operand(other))
+
+    def __rpow__(self, other) -> Tensor:
+        return apply(E.pow, _operand(other), self)
+
+    def __matmul__(self, other) -> Tensor:
+        return apply(L.matmul, self, _operand(other))
+
+    def __rmatmul__(self, other) -> Tensor:
+        return apply(L.matmul, _operand(other), self)
+
+    def __neg__(self) -> Tensor:
+        return apply(E.neg, self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return apply(E.abs, self)
+
+    def __invert__(self) -> Tensor:
+        if self.dtype != np.bool_:
+            raise TypeError(f"~ is logical not, for bool tensors; this one is {self.dtype}")
+        return Tensor._lift(~self._data)
+
+    def __lt__(self, other) -> Tensor:
+        return apply(E.lt, self, _operand(other))
+
+    def __le__(self, other) -> Tensor:
+        return apply(E.le, self, _operand(other))
+
+    def __gt__(self, other) -> Tensor:
+        return apply(E.gt, self, _operand(other))
+
+    def __ge__(self, other) -> Tensor:
+        return apply(E.ge, self, _operand(other))
+
+    def __eq__(self, other) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _COMPARABLE):  # let the other side decide (pytest.approx, None, ...)
+            return NotImplemented
+        return apply(E.eq, self, _operand(other))
+
+    def __ne__(self, other) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented
+        return apply(E.ne, self, _operand(other))
+
+    def __getitem__(self, index) -> Tensor:
+        return apply(S.getitem, self, S.normalize_index(index))
+
+    def add(self, other) -> Tensor:
+        return self + other
+
+    def sub(self, other) -> Tensor:
+        return self - other
+
+    def mul(self, other) -> Tensor:
+        return self * other
+
+    def div(self, other) -> Tensor:
+        return self / other
+
+    def pow(self, exponent) -> Tensor:
+        return self**exponent
+
+    def matmul(self, other) -> Tensor:
+        return self @ other
+
+    def neg(self) -> Tensor:
+        return -self
+
+    def lt(self, other) -> Tensor:
+        return self < other
+
+    def le(self, other) -> Tensor:
+        return self <= other
+
+    def gt(self, other) -> Tensor:
+        return self > other
+
+    def ge(self, other) -> Tensor:
+        return self >= other
+
+    def eq(self, other) -> Tensor:
+        return self == other
+
+    def ne(self, other) -> Tensor:
+        return self != other
+
+    # -- elementwise -------------------------------------------------------------------
+
+    def exp(self) -> Tensor:
+        return apply(E.exp, self)
+
+    def log(self) -> Tensor:
+        return apply(E.log, self)
+
+    def log2(self) -> Tensor:
+        """log₂ x = ln x / ln 2"""
+        return apply(E.log, self) / np.log(2.0)
+
+    def log10(self) -> Tensor:
+        """log₁₀ x = ln x / ln 10"""
+        return apply(E.log, self) / np.log(10.0)
+
+    def sqrt(self) -> Tensor:
+        return apply(E.sqrt, self)
+
+    def sin(self) -> Tensor:
+        return apply(E.sin, self)
+
+    def cos(self) -> Tensor:
+        return apply(E.cos, self)
+
+    def tanh(self) -> Tensor:
+        return apply(E.tanh, self)
+
+    def sigmoid(self) -> Tensor:
+        return apply(E.sigmoid, self)
+
+    def relu(self) -> Tensor:
+        return apply(E.relu, self)
+
+    def abs(self) -> Tensor:
+        return apply(E.abs, self)
+
+    def sign(self) -> Tensor:
+        return apply(E.sign, self)
+
+    def clip(self, min=None, max=None) -> Tensor:
+        """min(max(x, lo), hi); no gradient outside [lo, hi]"""
+        _check_bounds(min, max)
+        return apply(E.clip, self, min, max)
+
+    clamp = clip
+
+    def maximum(self, other) -> Tensor:
+        return apply(E.maximum, self, _operand(other))
+
+    def minimum(self, other) -> Tensor:
+        return apply(E.minimum, self, _operand(other))
+
+    def where(self, condition, other) -> Tensor:
+        """self where condition holds, else other (PyTorch's Tensor.where)"""
+        condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+        return apply(E.where, condition.astype(bool, copy=False), self, _operand(other))
+
+    # -- reductions: axis/keepdims, or PyTorch's dim/keepdim ------------------------------
+
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None) -> Tensor:
+        """Σ over axis"""
+        x = _numpy_style(self, dtype, out)
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return apply(R.sum, x, axis, bool(keepdims))
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None) -> Tensor:
+        """Σx / n over axis"""
+        x = _numpy_style(self, dtype, out)
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return x.sum(axis, keepdims) / _count(x.shape, axis)
+
+    def var(self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None) -> Tensor:
+        """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        if unbiased is not None:
+            correction = int(unbiased)
+        centred = self - self.mean(axis, keepdims=True)
+        return (centred * centred).sum(axis, keepdims) / builtins_max(_count(self.shape, axis) - correction, 0)
+
+    def std(self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None) -> Tensor:
+        """√var, with PyTorch's gradient of 0 at a constant row"""
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        if unbiased is not None:
+            correction = int(unbiased)
+        return apply(R.std, self, axis, bool(keepdims), correction)
+
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
+        """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (a constant: its gradient cancels)"""
+        axis, keepdims = _axes_of(self, axis, dim, "logsumexp"), keepdims if keepdim is None else keepdim
+        if self._data.size == 0:
+            top = np.full(R.kept_shape(self.shape, axis), -np.inf, self.dtype)
+        else:
+            top = self._data.max(axis=axis, keepdims=True)
+        m = np.where(np.isfinite(top), top, 0).astype(self.dtype)
+        total = (self - m).exp().sum(axis, True).log() + m
+        return total if keepdims else total.reshape(_reduced_shape(self.shape, axis))
+
+    def softmax(self, axis=-1, *, dim=None) -> Tensor:
+        """e^(x - m) / Σ e^(x - m) along axis, m the max (a constant)"""
+        axis = _axes_of(self, axis, dim, "softmax")
+        top = self._data.max(axis=axis, keepdims=True) if self._data.size else 0
+        e = (self - np.asarray(top, self.dtype)).exp()
+        return e / e.sum(axis, keepdims=True)
+
+    def log_softmax(self, axis=-1, *, dim=None) -> Tensor:
+        """x - logsumexp(x) along axis"""
+        return apply(SM.log_softmax, self, _axis(axis, dim))
+
+    def max(self, *args, **kwargs):
+        """`max()` or `max(axis=...)`: the values (ties share the gradient); `max(dim)`: (values, indices)."""
+        return self._extreme(R.max, R.argmax, max_result, args, kwargs)
+
+    def min(self, *args, **kwargs):
+        """`min()` or `min(axis=...)`: the values (ties share the gradient); `min(dim)`: (values, indices)."""
+        return self._extreme(R.min, R.argmin, min_result, args, kwargs)
+
+    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return apply(R.max, self, axis, bool(keepdims))
+
+    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return apply(R.min, self, axis, bool(keepdims))
+
+    def _extreme(self, op, arg_op, result, args, kwargs):
+        if args and isinstance(args[0], Tensor):  # torch.max(a, b): elementwise
+            return self.maximum(args[0]) if op is R.max else self.minimum(args[0])
+        if kwargs.pop("out", None) is not None:
+            raise TypeError(f"{op.name}: out= is not supported; tensors are immutable outside in-place ops")
+        keepdims = kwargs.pop("keepdim", kwargs.pop("keepdims", args[1] if len(args) > 1 else False))
+        if "axis" in kwargs:  # NumPy's keyword: the values only
+            return apply(op, self, _axis(kwargs.pop("axis"), None), bool(keepdims))
+        dim = kwargs.pop("dim", args[0] if args else None)
+        if kwargs:
+            raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")
+        if dim is None or isinstance(dim, (tuple, list)):  # several axes: the values (PyTorch's amax)
+            return apply(op, self, _axis(dim, None), bool(keepdims))
+        dim = int(dim)
+        indices = apply(arg_op, self, dim, True)
+        where = list(np.indices(indices.shape, sparse=True))
+        where[dim % builtins_max(self.ndim, 1)] = indices._data
+        values = self[tuple(where)] if self.ndim else self
+        if not keepdims:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return result(values, indices)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return apply(R.argmax, self, axis, bool(keepdims))
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
+        axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
+        return apply(R.argmin, self, axis, bool(keepdims))
+
+    # -- shape -------------------------------------------------------------------------
+
+    def reshape(self, *shape) -> Tensor:
+        return apply(S.reshape, self, _shape_arg(shape))
+
+    def view(self, *shape) -> Tensor:
+        """reshape, as a view of the same memory"""
+        return self.reshape(*shape)
+
+    def ravel(self) -> Tensor:
+        """flattened to one axis"""
+        return self.reshape(-1)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def transpose(self, *axes) -> Tensor:
+        """Two axes: swap them (PyTorch's); none: reverse all; more: a full permutation (NumPy's)"""
+        axes = () if axes == (None,) else _shape_arg(axes)
+        if len(axes) == 2:  # PyTorch's transpose(dim0, dim1); on a matrix NumPy's (1, 0) means the same
+            return self.swapaxes(*axes)
+        return apply(S.transpose, self, axes or None)
+
+    def permute(self, *axes) -> Tensor:
+        return apply(S.transpose, self, _shape_arg(axes))
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        axes = list(range(self.ndim))
+        a, b = (_normal_axis(axis, self.ndim, "swapaxes", self.shape) for axis in (axis1, axis2))
+        axes[a], axes[b] = axes[b], axes[a]
+        return apply(S.transpose, self, tuple(axes))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """axes start_dim..end_dim merged into one"""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = (_normal_axis(axis, self.ndim, "flatten", self.shape) for axis in (start_dim, end_dim))
+        merged = int(np.prod(self.shape[start : end + 1]))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def squeeze(self, axis=None, *, dim=None) -> Tensor:
+        """without its size-1 axes (or only those named)"""
+        axis = _axis(axis, dim)
+        if axis is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        axes = {
+            _normal_axis(a, self.ndim, "squeeze", self.shape) for a in (axis if isinstance(axis, tuple) else (axis,))
+        }
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1)))
+
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """with a new size-1 axis at position axis"""
+        axis = axis if dim is None else dim
+        if axis is None:
+            raise TypeError("unsqueeze: missing the axis (dim) to insert")
+        axis = _normal_axis(axis, self.ndim + 1, "unsqueeze", self.shape)
+        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def expand(self, *shape) -> Tensor:
+        """broadcast to shape; -1 keeps an axis as it is (PyTorch's expand)"""
+        shape = _shape_arg(shape)
+        lead = len(shape) - self.ndim
+        if lead < 0:
+            raise ValueError(f"expand: cannot expand shape {self.shape} to fewer dimensions {shape}")
+        return self.broadcast_to(tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.broadcast_to(other.shape)
+
+    def broadcast_to(self, shape) -> Tensor:
+        return apply(R.broadcast_to, self, tuple(shape))
+
+    def sum_to(self, shape) -> Tensor:
+        """summed down to shape, undoing a broadcast (the gradient of broadcast_to)"""
+        shape = tuple(shape)
+        return self if shape == self.shape else apply(R.sum_to, self, shape)
+
+    def scatter_add(self, index, shape) -> Tensor:
+        """zeros(shape) with self added at index (the gradient of getitem)"""
+        return apply(S.scatter_add, self, index, tuple(shape))
+
+    def setitem(self, index, value) -> Tensor:
+        """A copy of self with value written at index (out of place: `x[index] = value` is in place)"""
+        return apply(S.setitem, self, S.normalize_index(index), _operand(value))
+
+
+builtins_max = max
+_COMPARABLE = (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple)
+
+
+def _operand(x):
+    """A second operand as the ops take it: lists become arrays by the constructor's rule."""
+    if type(x) is list or type(x) is tuple:
+        return dtypes.array_of(x)
+    return x
+
+
+def _numpy_style(x: Tensor, dtype, out) -> Tensor:
+    """x for a reduction called with NumPy's dtype= and out= (np.mean(t) passes both)."""
+    if out is not None:
+        raise TypeError("out= is not supported: a reduction returns a new Tensor")
+    return x if dtype is None else x.astype(dtype)
+
+
+def _check_bounds(lo, hi) -> None:
+    if lo is None and hi is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+
+
+def _axis(axis, dim):
+    """The axis argument as the ops take it: None, an int or a tuple (PyTorch's dim accepted)."""
+    axis = axis if dim is None else dim
+    if isinstance(axis, list):
+        return tuple(axis)
+    if isinstance(axis, Tensor) or isinstance(axis, np.integer):
+        return int(axis)
+    return axis
+
+
+def _axes_of(x: Tensor, axis, dim, name: str):
+    """The axis argument of a composite, checked against x's dimensions in the op's own name."""
+    axis = _axis(axis, dim)
+    if axis is None:
+        return None
+    if isinstance(axis, tuple):
+        return tuple(_normal_axis(a, x.ndim, name, x.shape) for a in axis)
+    return _normal_axis(axis, x.ndim, name, x.shape)
+
+
+def _count(shape: tuple[int, ...], axis) -> int:
+    """How many elements a reduction over axis combines into each output."""
+    return int(np.prod([shape[i] for i in R.reduced_axes(axis, len(shape))], dtype=np.int64))
+
+
+def _reduced_shape(shape, axis):
+    reduced = R.reduced_axes(axis, len(shape))
+    return tuple(n for i, n in enumerate(shape) if i not in reduced)
+
+
+def _normal_axis(axis: int, ndim: int, name: str, shape: tuple) -> int:
+    """axis as a non-negative int, or an error naming the op and the shape."""
+    if not -ndim <= axis < builtins_max(ndim, 1):
+        raise np.exceptions.AxisError(
+            f"{name}: axis {axis} is out of bounds for array of dimension {ndim} (input shapes: {shape})"
+        )
+    return axis % builtins_max(ndim, 1)
+
+
+def _shape_arg(args: tuple) -> tuple:
+    """`reshape(2, 3)` and `reshape((2, 3))` both mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+class _HookHandle:
+    """Returned by `register_hook`; `.remove()` takes the hook away."""
+
+    def __init__(self, hooks: list, hook: Callable):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)

@@ -1,0 +1,118 @@
+"""Dtypes: the default float dtype, how data becomes an array, and PyTorch's promotion rules.
+
+Dtype names are NumPy dtypes: `autograd.float32 float64 int64 bool`, and PyTorch's
+aliases `float double long`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+float32 = float_ = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+float16 = half = np.dtype(np.float16)
+int64 = long = np.dtype(np.int64)
+int32 = int_ = np.dtype(np.int32)
+int16 = short = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
+
+_default = float32
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the float dtype that Python floats, factories and layers create."""
+    global _default
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dtype}")
+    _default = dtype
+
+
+def get_default_dtype() -> np.dtype:
+    return _default
+
+
+def as_dtype(dtype) -> np.dtype:
+    """A dtype argument (NumPy's, a name, or Python's float/int/bool) as a NumPy dtype."""
+    if dtype is float:
+        return _default
+    if dtype is int:
+        return int64
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"not a dtype: {dtype!r}") from None
+
+
+def array_of(data) -> np.ndarray:
+    """Python data as an array: floats become the default float dtype, ints int64, bools bool."""
+    array = np.array(data)
+    kind = array.dtype.kind
+    if kind == "f" and array.dtype != _default:
+        array = array.astype(_default)
+    elif kind in "iu" and array.dtype != int64:
+        array = array.astype(int64)
+    elif kind not in "fiub":
+        raise TypeError(
+            f"Tensor: data must be numbers, nested lists of one shape, or an array; "
+            f"got {type(data).__name__} that NumPy reads as dtype {array.dtype}"
+        )
+    return array
+
+
+# -- promotion ----------------------------------------------------------------------
+#
+# PyTorch's rules, stated in its "type promotion" notes: every operand has a category
+# (bool < integer < float) and a priority (tensors with dimensions, then 0-d tensors, then
+# Python numbers). The result has the highest category present; its width comes from the
+# operands of that category in the highest-priority group that has any. So a Python number
+# (or a NumPy scalar, which we treat as one) never widens a float tensor, and an integer
+# tensor meeting a float number gives the default float dtype.
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _category_of_number(x) -> int:
+    return 0 if isinstance(x, bool) else 1 if isinstance(x, int) else 2
+
+
+def promote(operands) -> np.dtype:
+    """The dtype of an arithmetic op on operands (arrays and Python numbers), by PyTorch's rules."""
+    dimensioned, zero_dim, numbers = [], [], []
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            (dimensioned if x.ndim else zero_dim).append(x.dtype)
+        elif isinstance(x, (bool, int, float)):
+            numbers.append(_category_of_number(x))
+    top = max([_CATEGORY[d.kind] for d in dimensioned + zero_dim] + numbers)
+    for group in (dimensioned, zero_dim):
+        widest = [d for d in group if _CATEGORY[d.kind] == top]
+        if widest:
+            return np.result_type(*widest)
+    return (bool_, int64, _default)[top]
+
+
+def is_plain(operands) -> bool:
+    """Whether NumPy already gives PyTorch's dtype: every array of one dtype, numbers not above it.
+
+    The common case (a float tensor with another of its dtype, or with a Python number)
+    is decided here without building the groups that `promote` builds.
+    """
+    dtype = None
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            if dtype is None:
+                dtype = x.dtype
+            elif x.dtype != dtype:
+                return False
+    if dtype is None:
+        return True
+    kind = dtype.kind
+    for x in operands:
+        if type(x) is float and kind != "f":
+            return False
+        if type(x) is int and kind == "b":
+            return False
+    return True
