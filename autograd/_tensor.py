@@ -20,14 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly, dtypes, engine
+from . import anomaly, dtypes, engine, numpy_errors
 from .node import Node, Version
-from .numpy_errors import silenced
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
-from .ops import softmax as SM
+from .ops import classification as C
 from .ops.op import ShapeError
 from .state import modes
 
@@ -36,7 +35,11 @@ def _failed(name: str, error: Exception, args) -> Exception:
     if isinstance(error, ShapeError):  # the op's own words name the shapes already
         return ValueError(f"{name}: {error}")
     shapes = ", ".join(str(a.shape) for a in _flat(args) if isinstance(a, Tensor))
-    return type(error)(f"{name}: {error} (input shapes: {shapes})")
+    message = f"{name}: {error} (input shapes: {shapes})"
+    try:
+        return type(error)(message)
+    except TypeError:  # NumPy's casting errors take more arguments: keep their base class
+        return next(kind for kind in (TypeError, IndexError, ValueError) if isinstance(error, kind))(message)
 
 
 def _flat(args):
@@ -63,16 +66,21 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
     record = record and modes.grad_enabled and op.differentiable
     if op.dtype is not None:
         arrays = _dtype_ready(op.dtype, arrays)
+    token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
     try:
         if into is not None and not record and op in _IN_PLACE:
-            silenced(_IN_PLACE[op], (arrays[0], *arrays[1:], into._data))
+            _IN_PLACE[op](*arrays, into._data)
             data = into._data
         else:
-            data = silenced(op.forward, arrays)
+            data = op.forward(*arrays)
             if into is not None:
-                _write(into, data, op.name)
+                _write(into, data)
     except (ValueError, IndexError, TypeError) as error:
+        if into is not None and isinstance(error, TypeError):  # PyTorch's error for an in-place cast
+            raise RuntimeError(f"{op.name} in place: {error}; a {into.dtype} tensor keeps its dtype") from None
         raise _failed(op.name, error, args) from None
+    finally:
+        numpy_errors.state.reset(token)
     if into is not None:
         out = into
         out._bump()
@@ -83,6 +91,7 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
         out._data = data
         if op.view and isinstance(args[0], Tensor) and np.may_share_memory(data, args[0]._data):
             out._counter = args[0]._shared_counter()
+            out._view_of = (args[0], op, args[1:])
     if record:
         out.requires_grad = True
         out._node = Node(op, args, out)
@@ -94,18 +103,28 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
 def _dtype_ready(rule: str, arrays: list) -> list:
     """The arrays cast so that NumPy's result has PyTorch's dtype (see autograd.dtypes)."""
     if rule == "float":
-        return [a.astype(dtypes.get_default_dtype()) if _integral(a) else a for a in arrays]
+        for a in arrays:
+            if type(a) is np.ndarray and a.dtype.kind in "biu":
+                return [a.astype(dtypes.get_default_dtype()) if _integral(a) else a for a in arrays]
+        return arrays
     if dtypes.is_plain(arrays):
         return arrays
     target = dtypes.promote(arrays)
+    if any(isinstance(a, np.ndarray) and a.dtype == target for a in arrays):
+        # NumPy computes in the target dtype already; cast only what would widen it (a bool mask would not).
+        return [a.astype(target) if _widens(a, target) else a for a in arrays]
     return [a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays]
+
+
+def _widens(a, target: np.dtype) -> bool:
+    return isinstance(a, np.ndarray) and np.result_type(a.dtype, target) != target
 
 
 def _integral(a) -> bool:
     return isinstance(a, np.ndarray) and a.dtype.kind in "biu"
 
 
-def _write(into: Tensor, data, name: str) -> None:
+def _write(into: Tensor, data) -> None:
     """An in-place op's result into its tensor's array, which keeps its shape and dtype."""
     target = into._data
     if np.shape(data) != target.shape and np.broadcast_shapes(np.shape(data), target.shape) != target.shape:
@@ -175,6 +194,7 @@ class Tensor:
     _counter: Version | None = None  # made when first needed: most tensors never change
     _hooks: list | None = None
     _retains_grad: bool = False
+    _view_of: tuple | None = None  # (base, view op, its parameters) for a view made by an op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
         if isinstance(data, Tensor):
@@ -324,7 +344,15 @@ class Tensor:
 
     @property
     def _inputs(self) -> tuple | None:
-        return () if self._node is None else self._node.inputs
+        """The op's arguments, each tensor as it was when the op ran (an in-place op since may
+        have given the tensor a new history; its old value then stands in for it)."""
+        if self._node is None or self._node.inputs is None:
+            return None if self._node is not None else ()
+        node = self._node
+        return tuple(
+            p.output() if type(p) is Node and p.output is not None and p.output() is not None else x
+            for x, p in zip(node.inputs, node.parents)
+        )
 
     @property
     def _scope(self) -> tuple[str, ...]:
@@ -473,8 +501,7 @@ class Tensor:
         Recorded (grad mode on, and self or an operand requires grad), the tensor becomes
         the output of the op, whose input is its old self, as in PyTorch.
         """
-        operands = [a for a in args if isinstance(a, Tensor)]
-        if not (modes.grad_enabled and any(a.requires_grad for a in operands)):
+        if not (modes.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)):
             return apply(op, *args, into=self)
         if self.requires_grad and self._node is None:
             raise RuntimeError(
@@ -482,13 +509,30 @@ class Tensor:
                 "backward would lose the value it needs. Update parameters under `with autograd.no_grad():` "
                 "(as optimizers do), or through `.data`"
             )
-        if self._node is not None and self._node.op.view and self._counter is not None:
-            raise RuntimeError(
-                f"{op.name} in place on a view ({self._node.op.name} of another tensor) that requires grad "
-                "is not supported: write into the tensor it views (`base[index] = value`), or clone() the view first"
-            )
-        old = self._old_self(copy=any(0 in reads for reads in op.reads.values()))
+        reads_self = any(0 in reads for reads in op.reads.values())
+        if self._view_of is not None:
+            return self._update_through_view(op, args, reads_self)
+        old = self._old_self(copy=reads_self)
         return apply(op, *[old if a is self else a for a in args], into=self)
+
+    def _update_through_view(self, op, args, reads_self: bool) -> Tensor:
+        """A recorded in-place op on a view: the tensor it views takes the change, as in PyTorch.
+
+        The view's new value is computed out of place, written into the base (itself an
+        in-place op, so the base's history records it), and the view is made again from
+        the new base.
+        """
+        base, view_op, params = self._view_of
+        old = self._old_self(copy=reads_self)
+        value = apply(op, *[old if a is self else a for a in args])
+        if view_op is S.getitem:
+            base._update(S.setitem, base, params[0], value)
+        else:  # reshape or transpose: the view is the whole base, rearranged
+            whole = value.reshape(base.shape) if view_op is S.reshape else value.T if params[0] is None else value.permute(S._inverse(params[0]))
+            base._update(S.setitem, base, Ellipsis, whole)
+        remade = apply(view_op, base, *params)
+        self._node, self.requires_grad = remade._node, remade.requires_grad
+        return self
 
     def _old_self(self, copy: bool) -> Tensor:
         """self as it is now, as its own object: the input of an in-place op on self.
@@ -500,8 +544,11 @@ class Tensor:
         old._data = self._data.copy() if copy else self._data
         old._node = self._node
         old.requires_grad = self.requires_grad
+        old.name = self.name
         if not copy:
             old._counter = self._shared_counter()
+        if self._node is not None:  # pictures draw the old history's output as this old value
+            self._node.output = weakref.ref(old)
         return old
 
     def add_(self, other, *, alpha=1) -> Tensor:
@@ -780,7 +827,7 @@ class Tensor:
 
     def log_softmax(self, axis=-1, *, dim=None) -> Tensor:
         """x - logsumexp(x) along axis"""
-        return apply(SM.log_softmax, self, _axis(axis, dim))
+        return apply(C.log_softmax, self, _axis(axis, dim))
 
     def max(self, *args, **kwargs):
         """`max()` or `max(axis=...)`: the values (ties share the gradient); `max(dim)`: (values, indices)."""

@@ -98,21 +98,19 @@ def is_plain(operands) -> bool:
     """Whether NumPy already gives PyTorch's dtype: every array of one dtype, numbers not above it.
 
     The common case (a float tensor with another of its dtype, or with a Python number)
-    is decided here without building the groups that `promote` builds.
+    is decided here, in one pass, without building the groups that `promote` builds.
     """
     dtype = None
+    number = -1  # the highest category among the Python numbers
     for x in operands:
-        if isinstance(x, np.ndarray):
+        kind = type(x)
+        if kind is np.ndarray:
             if dtype is None:
                 dtype = x.dtype
             elif x.dtype != dtype:
                 return False
-    if dtype is None:
-        return True
-    kind = dtype.kind
-    for x in operands:
-        if type(x) is float and kind != "f":
-            return False
-        if type(x) is int and kind == "b":
-            return False
-    return True
+        elif kind is float:
+            number = 2
+        elif kind is int and number < 1:
+            number = 1
+    return dtype is None or number <= _CATEGORY[dtype.kind]

@@ -170,10 +170,10 @@ def _through(node, g, grads: dict, check) -> None:
             check(node, i, gx)
         # Each gradient takes its input's shape and dtype here, in one place
         # (a VJP may broadcast, or promote through a float64 constant).
-        x = inputs[i]
-        if gx.shape != x.shape:
+        x = inputs[i]._data
+        if gx._data.shape != x.shape:
             gx = gx.sum_to(x.shape)
-        if gx.dtype != x.dtype:
+        if gx._data.dtype != x.dtype:
             gx = gx.astype(x.dtype)
         before = grads.get(p)
         grads[p] = gx if before is None else before + gx

@@ -13,6 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from ._tensor import Tensor, _operand, apply
 from .factories import as_tensor
+from .ops import classification as C
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import shape as S
@@ -97,6 +98,12 @@ def where(condition, a, b) -> Tensor:
     """Elementwise choice: a where condition holds, else b. The condition carries no gradient."""
     condition = condition.numpy() if isinstance(condition, Tensor) else np.asarray(condition)
     return apply(E.where, condition.astype(bool, copy=False), _operand(a), _operand(b))
+
+
+def nll_loss(log_probs, target, reduction: str = "mean") -> Tensor:
+    """-log_probs[i, tᵢ] per row (N, C), then reduced: "mean", "sum" or "none"."""
+    target = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+    return apply(C.nll_loss, as_tensor(log_probs), target, reduction)
 
 
 def getitem(x, index) -> Tensor:

@@ -31,22 +31,23 @@ class Node:
     and its version counter, for when the Tensor itself is gone.
     """
 
-    __slots__ = ("op", "inputs", "parents", "versions", "out", "scope", "trace", "hooks", "retained")
+    __slots__ = ("op", "inputs", "parents", "versions", "out", "scope", "trace", "hooks", "retained", "output")
 
     def __init__(self, op, inputs: tuple, out):
         self.op = op
         self.inputs = inputs
-        self.parents = tuple(_edge(x) for x in inputs)
+        self.parents = tuple([_edge(x) if getattr(x, "requires_grad", False) else None for x in inputs])
         self.versions = None
         self.out = None
         if op.reads:
-            self.versions = tuple(x._version if hasattr(x, "_counter") else None for x in inputs)
+            self.versions = tuple([x._version if hasattr(x, "_counter") else None for x in inputs])
             counter = out._shared_counter()
             self.out = (weakref.ref(out), out._data, counter, counter.value)
         self.scope = modes.scope
         self.trace = None
         self.hooks = None
         self.retained = None
+        self.output = None  # once its tensor is changed in place: a weak reference to the old value
 
     @property
     def name(self) -> str:
@@ -57,8 +58,6 @@ class Node:
 
 
 def _edge(x):
-    """Where the gradient of argument x goes: its Node, x itself (a leaf), or nowhere."""
-    if not getattr(x, "requires_grad", False):
-        return None
+    """Where the gradient of an argument that requires grad goes: its Node, or x itself (a leaf)."""
     node = x._node
     return x if node is None else node

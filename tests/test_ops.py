@@ -164,6 +164,11 @@ def _set_args(rng, shape, index):
     return [values(rng, shape), index, values(rng, np.zeros(shape)[index].shape)]
 
 
+def _nll(x, target, reduction):
+    picked = -x[np.arange(len(target)), target]
+    return {"mean": picked.mean(), "sum": picked.sum(), "none": picked}[reduction]
+
+
 def _set(x, index, value):
     out = x.copy()
     out[index] = value
@@ -281,6 +286,12 @@ CASES: dict[str, Case] = {
         lambda rng, s: _set_args(rng, s[0], _without_repeats(s[0], s[1])),
         _set,
         primitive("setitem"),
+    ),
+    "nll_loss": Case(
+        st.tuples(st.integers(1, 4), st.integers(1, 4), st.sampled_from(["mean", "sum", "none"])),
+        lambda rng, s: [values(rng, (s[0], s[1])), rng.integers(0, s[1], s[0]), s[2]],
+        _nll,
+        primitive("nll_loss"),
     ),
     "concatenate": Case(
         concatenations(),

@@ -69,7 +69,9 @@ def _pow_grad_base(g, out, a, b):
 def _pow_grad_exponent(g, out, a, b):
     """a^b·log a; where a = 0 and b >= 0 it is 0 (0^b is flat in b there), as PyTorch"""
     if isinstance(a, (int, float)):
-        return g * out * (math.log(a) if a > 0 else 0.0 if a == 0 else math.nan)
+        if a == 0:  # 0^b is flat where b >= 0, and log 0 = -inf where it is not
+            return g * out * np.where(np.greater_equal(_value(b), 0), 0.0, -np.inf)
+        return g * out * (math.log(a) if a > 0 else math.nan)
     flat = np.equal(_value(a), 0) & np.greater_equal(_value(b), 0)
     if not hasattr(a, "numpy"):  # a constant array base
         return g * out * np.log(np.where(flat, 1.0, a))
@@ -159,7 +161,7 @@ def _inside(x, lo, hi):
     return mask
 
 
-@primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi), reads=(("x",),))
+@primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi), reads=(("x",),), dtype="promote")
 def clip(x, lo=None, hi=None):
     """min(max(x, lo), hi);  d/dx = 1(lo <= x <= hi)"""
     return np.clip(x, lo, hi)

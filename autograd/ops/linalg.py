@@ -50,13 +50,20 @@ def _column_major(x) -> bool:
 @primitive(_matmul_vjp_a, _matmul_vjp_b, arity=2, reads=(("b",), ("a",)), dtype="promote")
 def matmul(a, b):
     """a @ b"""
-    a_shape, b_shape = np.shape(a), np.shape(b)
+    try:
+        return np.matmul(a, b)
+    except ValueError:
+        raise _shape_error(np.shape(a), np.shape(b)) from None
+
+
+def _shape_error(a_shape, b_shape) -> ShapeError:
+    """What is wrong with two operand shapes, in the engine's words rather than NumPy's gufunc ones."""
     if not a_shape or not b_shape:
-        raise ShapeError(f"{a_shape} @ {b_shape}: both operands need at least one dimension")
+        return ShapeError(f"{a_shape} @ {b_shape}: both operands need at least one dimension")
     inner_a, inner_b = a_shape[-1], b_shape[-2] if len(b_shape) > 1 else b_shape[0]
     if inner_a != inner_b:
-        raise ShapeError(f"{a_shape} @ {b_shape}: inner dimensions {inner_a} and {inner_b} differ")
-    return np.matmul(a, b)
+        return ShapeError(f"{a_shape} @ {b_shape}: inner dimensions {inner_a} and {inner_b} differ")
+    return ShapeError(f"{a_shape} @ {b_shape}: the batch dimensions do not broadcast")
 
 
 def _linear_vjp_weight(g, out, x, weight, bias=None):

@@ -41,11 +41,14 @@ def sum(x, axis=None, keepdims=False):
 def _ties(x, out, axis, keepdims: bool) -> np.ndarray:
     """1/k at each of the k elements equal to the max (or min): ties share the gradient.
 
-    A NaN is the max of its row; the gradient then goes to the NaNs, as PyTorch's does.
+    With NaNs, PyTorch's rules: over all elements (`max()`) the NaNs share the gradient;
+    along an axis (`amax`) a row whose max is NaN matches nothing, so gets 0/0 = NaN.
     """
     x = x.numpy()
     best = out.numpy() if keepdims else out.numpy().reshape(kept_shape(x.shape, axis))
-    hits = (x == best) | (np.isnan(x) & np.isnan(best))
+    hits = x == best
+    if axis is None:
+        hits |= np.isnan(x) & np.isnan(best)
     return hits / hits.sum(axis=axis, keepdims=True)
 
 

@@ -6,6 +6,7 @@ import builtins
 
 import numpy as np
 
+from ..dtypes import promote
 from .op import every, primitive
 
 
@@ -99,4 +100,4 @@ def _piece(i, g, out, axis, *xs):
 @primitive(every(_piece), arity=0)
 def concatenate(axis, *xs):
     """the xs joined along axis;  each gets back its own slice of the gradient"""
-    return np.concatenate(xs, axis=axis)
+    return np.concatenate(xs, axis=axis, dtype=promote(xs))

@@ -592,6 +592,7 @@ INTERNAL_OPS = {
     "sum_to",  # undoes broadcasting inside backward; tested through every broadcasting case
     "scatter_add",  # the VJP of getitem; tested through every getitem case's gradient
     "astype",  # dtype conversion; tested in test_dtypes.py (to / float / double)
+    "setitem",  # x[index] = value; tested in test_inplace.py against torch's setitem
 }
 
 
