@@ -22,13 +22,14 @@ import numpy as np
 
 from . import anomaly, dtypes, engine, numpy_errors
 from .node import Node, Version
+from .ops import classification as C
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
-from .ops import classification as C
 from .ops.op import ShapeError
 from .state import modes
+
 
 def _failed(name: str, error: Exception, args) -> Exception:
     """NumPy's error with the op's name and the shapes it was given."""
@@ -77,7 +78,9 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
                 _write(into, data)
     except (ValueError, IndexError, TypeError) as error:
         if into is not None and isinstance(error, TypeError):  # PyTorch's error for an in-place cast
-            raise RuntimeError(f"{op.name} in place: {error}; a {into.dtype} tensor keeps its dtype") from None
+            raise RuntimeError(
+                f"{op.name} in place: {error}; a {into.dtype} tensor keeps its dtype"
+            ) from None
         raise _failed(op.name, error, args) from None
     finally:
         numpy_errors.state.reset(token)
@@ -128,7 +131,9 @@ def _write(into: Tensor, data) -> None:
     """An in-place op's result into its tensor's array, which keeps its shape and dtype."""
     target = into._data
     if np.shape(data) != target.shape and np.broadcast_shapes(np.shape(data), target.shape) != target.shape:
-        raise ValueError(f"the result has shape {np.shape(data)}, which cannot be written into shape {target.shape}")
+        raise ValueError(
+            f"the result has shape {np.shape(data)}, which cannot be written into shape {target.shape}"
+        )
     if not np.can_cast(np.result_type(data), target.dtype, "same_kind"):
         raise TypeError(
             f"the result has dtype {np.result_type(data)}, which cannot be written into a {target.dtype} tensor"
@@ -183,6 +188,7 @@ class Tensor:
             return NotImplemented
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         return getattr(ufunc, method)(*arrays, **kwargs)
+
     # __eq__ returns a Tensor, so the identity hash must be restored by hand.
     __hash__ = object.__hash__
 
@@ -334,7 +340,9 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__}")
             if value.shape != self.shape:
-                raise ValueError(f"grad: a gradient of shape {value.shape} for a tensor of shape {self.shape}")
+                raise ValueError(
+                    f"grad: a gradient of shape {value.shape} for a tensor of shape {self.shape}"
+                )
         self._grad = value
 
     # What the drawing code reads: the op, its arguments, its scope and its call site.
@@ -428,7 +436,9 @@ class Tensor:
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
-            raise TypeError(f"only integer tensors of one element can be an index, not {self.dtype} {self.shape}")
+            raise TypeError(
+                f"only integer tensors of one element can be an index, not {self.dtype} {self.shape}"
+            )
         return int(self._data.item())
 
     def __bool__(self) -> bool:
@@ -528,7 +538,13 @@ class Tensor:
         if view_op is S.getitem:
             base._update(S.setitem, base, params[0], value)
         else:  # reshape or transpose: the view is the whole base, rearranged
-            whole = value.reshape(base.shape) if view_op is S.reshape else value.T if params[0] is None else value.permute(S._inverse(params[0]))
+            whole = (
+                value.reshape(base.shape)
+                if view_op is S.reshape
+                else value.T
+                if params[0] is None
+                else value.permute(S._inverse(params[0]))
+            )
             base._update(S.setitem, base, Ellipsis, whole)
         remade = apply(view_op, base, *params)
         self._node, self.requires_grad = remade._node, remade.requires_grad
@@ -792,15 +808,21 @@ class Tensor:
         axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
         return x.sum(axis, keepdims) / _count(x.shape, axis)
 
-    def var(self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None) -> Tensor:
+    def var(
+        self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None
+    ) -> Tensor:
         """Σ(x - mean)² / (n - correction): unbiased by default, as PyTorch"""
         axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
         if unbiased is not None:
             correction = int(unbiased)
         centred = self - self.mean(axis, keepdims=True)
-        return (centred * centred).sum(axis, keepdims) / builtins_max(_count(self.shape, axis) - correction, 0)
+        return (centred * centred).sum(axis, keepdims) / builtins_max(
+            _count(self.shape, axis) - correction, 0
+        )
 
-    def std(self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None) -> Tensor:
+    def std(
+        self, axis=None, keepdims=False, *, correction=1, dim=None, keepdim=None, unbiased=None
+    ) -> Tensor:
         """√var, with PyTorch's gradient of 0 at a constant row"""
         axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
         if unbiased is not None:
@@ -921,7 +943,8 @@ class Tensor:
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         axes = {
-            _normal_axis(a, self.ndim, "squeeze", self.shape) for a in (axis if isinstance(axis, tuple) else (axis,))
+            _normal_axis(a, self.ndim, "squeeze", self.shape)
+            for a in (axis if isinstance(axis, tuple) else (axis,))
         }
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1)))
 

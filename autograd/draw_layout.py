@@ -11,7 +11,7 @@ from collections import deque
 
 
 class Layout:
-    """Which display node each tensor and op of a `draw.Walk` becomes, given how deep modules are collapsed."""
+    """Which display node each tensor and op of a `draw_picture.Walk` becomes, given how deep modules are collapsed."""
 
     def __init__(self, walk, scopes: list[tuple[str, ...]], collapse):
         self.walk = walk

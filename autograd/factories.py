@@ -54,12 +54,16 @@ def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
 
 def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """Zeros with t's shape (and dtype, unless given)."""
-    return _make(np.zeros(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad)
+    return _make(
+        np.zeros(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad
+    )
 
 
 def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """Ones with t's shape (and dtype, unless given)."""
-    return _make(np.ones(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad)
+    return _make(
+        np.ones(np.shape(t), dtype=np.asarray(t).dtype if dtype is None else as_dtype(dtype)), requires_grad
+    )
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -31,11 +31,27 @@ def _method(name: str):
 
 
 exp, log, log2, log10, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, neg = (
-    _method(n) for n in ("exp", "log", "log2", "log10", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign", "neg")
+    _method(n)
+    for n in (
+        "exp",
+        "log",
+        "log2",
+        "log10",
+        "sqrt",
+        "sin",
+        "cos",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "abs",
+        "sign",
+        "neg",
+    )
 )
 clip = clamp = _method("clip")
 sum, mean, var, std, logsumexp, max, min, amax, amin, argmax, argmin = (
-    _method(n) for n in ("sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin", "argmax", "argmin")
+    _method(n)
+    for n in ("sum", "mean", "var", "std", "logsumexp", "max", "min", "amax", "amin", "argmax", "argmin")
 )
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 reshape, transpose, permute, swapaxes, flatten, squeeze, unsqueeze, expand, broadcast_to, sum_to = (

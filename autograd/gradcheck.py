@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine import grad
 from ._tensor import Tensor
+from .engine import grad
 
 
 def _as_tuple(x) -> tuple:

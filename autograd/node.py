@@ -31,7 +31,18 @@ class Node:
     and its version counter, for when the Tensor itself is gone.
     """
 
-    __slots__ = ("op", "inputs", "parents", "versions", "out", "scope", "trace", "hooks", "retained", "output")
+    __slots__ = (
+        "op",
+        "inputs",
+        "parents",
+        "versions",
+        "out",
+        "scope",
+        "trace",
+        "hooks",
+        "retained",
+        "output",
+    )
 
     def __init__(self, op, inputs: tuple, out):
         self.op = op

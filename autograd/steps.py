@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from .draw import DEFAULT_MAX_NODES, FREED_NOTE, Walk, names_of, picture
+from ._tensor import Tensor
+from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, names_of, picture
 from .engine import backward_order
 from .engine import grad as _grad
 from .render import RendererNotFound, find_renderer
-from ._tensor import Tensor
 
 FRAMES_IN_SEQUENCE = 30
 """Without ipywidgets a notebook shows this many frames one after another, and says how many more."""

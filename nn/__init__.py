@@ -11,7 +11,7 @@ ops, and optimizers change parameters in place under `no_grad`.
 
 from . import data, functional, init, optim
 from .activation import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .container import ModuleList, Sequential
+from .container import Sequential
 from .dropout import Dropout
 from .linear import Linear
 from .losses import (
@@ -24,7 +24,7 @@ from .losses import (
     TripletMarginLoss,
 )
 from .mlp import MLP
-from .module import Module
+from .module import Module, ModuleList
 from .parameter import Parameter
 from .serialization import load, save
 

@@ -1,45 +1,10 @@
-"""Containers: Sequential (calls its modules in order) and ModuleList (just holds them)."""
+"""Sequential: modules called in order. Its base, ModuleList, lives in module.py (assigning a list makes one)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .module import Module
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters the parent finds; children are named "0", "1", ....
-
-    Assigning a plain list of Modules to a Module attribute makes one of these.
-    """
-
-    def __init__(self, modules: Iterable[Module] = ()):
-        super().__init__()
-        self.extend(modules)
-
-    def append(self, module: Module) -> ModuleList:
-        """Add module as the next child, named by its position."""
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each module in turn."""
-        for module in modules:
-            self.append(module)
-        return self
-
-    def __getitem__(self, index: int | slice) -> Any:
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(items[index])
-        return items[index]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+from .module import Module, ModuleList
 
 
 class Sequential(ModuleList):

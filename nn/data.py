@@ -86,7 +86,4 @@ class DataLoader:
         rows = [self.dataset[int(i)] for i in index]
         if not isinstance(rows[0], tuple):
             return Tensor(np.stack([np.asarray(r) for r in rows]))
-        return tuple(
-            Tensor(np.stack([np.asarray(r[k]) for r in rows]))
-            for k in range(len(rows[0]))
-        )
+        return tuple(Tensor(np.stack([np.asarray(r[k]) for r in rows])) for k in range(len(rows[0])))

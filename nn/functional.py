@@ -270,7 +270,9 @@ def _pick_and_reduce(log_probs: Tensor, y: np.ndarray, reduction: str) -> Tensor
     """-log_probs[i, yᵢ] for each row, reduced; the gather is one advanced-index op."""
     if log_probs.ndim == 1:
         return -log_probs[y]
-    return autograd.nll_loss(log_probs, y, reduction)  # one op; the mean of nothing is 0/0 = nan, as PyTorch's
+    return autograd.nll_loss(
+        log_probs, y, reduction
+    )  # one op; the mean of nothing is 0/0 = nan, as PyTorch's
 
 
 def _soft_cross_entropy(x: Tensor, target: Any, reduction: str) -> Tensor:

@@ -4,11 +4,14 @@ Assigning a Parameter, a Module or a list of Modules to an attribute registers
 it, so `parameters()`, `state_dict()` and the rest walk the whole tree without
 being told what is in it. The registries keep insertion order, which makes
 every walk (and the names it gives, like `layers.0.weight`) stable.
+
+ModuleList is here, not in container.py, because assigning a list makes one:
+Module needs the class, and container.py (Sequential) builds on both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -224,10 +227,7 @@ class Module:
 
     def state_dict(self) -> dict[str, Tensor]:
         """{dotted name: a copy of the parameter} in `named_parameters()` order (shared ones under each name)."""
-        return {
-            name: param.detach().clone()
-            for name, param in self.named_parameters(remove_duplicate=False)
-        }
+        return {name: param.detach().clone() for name, param in self.named_parameters(remove_duplicate=False)}
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy saved values into the parameters, in place, after checking every key and shape.
@@ -280,6 +280,40 @@ class Module:
         return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
+class ModuleList(Module):
+    """A list of modules whose parameters the parent finds; children are named "0", "1", ....
+
+    Assigning a plain list of Modules to a Module attribute makes one of these.
+    """
+
+    def __init__(self, modules: Iterable[Module] = ()):
+        super().__init__()
+        self.extend(modules)
+
+    def append(self, module: Module) -> ModuleList:
+        """Add module as the next child, named by its position."""
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each module in turn."""
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
 def _is_list_of_modules(value: Any) -> bool:
     """A non-empty list or tuple holding only Modules (which assignment turns into a ModuleList)."""
     return (
@@ -304,7 +338,3 @@ def _copy_into(param: Parameter, value: np.ndarray, name: str) -> None:
         return
     with no_grad():
         param.copy_(value.astype(param.dtype, copy=False))  # the parameter keeps its dtype, as in PyTorch
-
-
-# Imported last: ModuleList is itself a Module.
-from .container import ModuleList  # noqa: E402

@@ -19,9 +19,7 @@ class Parameter(Tensor):
         super().__init__(data, name=name)
         if requires_grad:
             if self.dtype.kind != "f":
-                raise TypeError(
-                    f"Parameter: only floating-point data can require grad, got {self.dtype}"
-                )
+                raise TypeError(f"Parameter: only floating-point data can require grad, got {self.dtype}")
             self.requires_grad = True
 
     def __repr__(self) -> str:

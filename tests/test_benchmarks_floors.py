@@ -55,7 +55,9 @@ def _engine_mlp_step(params, x, y, lr):
     log_probs = shifted - shifted.exp().sum(1, True).log()
     loss = -log_probs[np.arange(len(y)), y].mean()
     loss.backward()
-    return float(loss.numpy()), [(W.numpy() - lr * W.grad.numpy(), b.numpy() - lr * b.grad.numpy()) for W, b in tensors]
+    return float(loss.numpy()), [
+        (W.numpy() - lr * W.grad.numpy(), b.numpy() - lr * b.grad.numpy()) for W, b in tensors
+    ]
 
 
 def test_mlp_floor_step_matches_engine_gradients():

@@ -168,7 +168,7 @@ def test_functional_grad_leaves_dot_grad_untouched():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x**3).sum()
     (gx,) = grad(y, x)
-    np.testing.assert_allclose(gx.numpy(), 3 * x.numpy()**2)
+    np.testing.assert_allclose(gx.numpy(), 3 * x.numpy() ** 2)
     assert x.grad is None
 
 

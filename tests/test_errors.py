@@ -76,7 +76,9 @@ def test_where_maximum_and_matmul_mismatches_name_the_op_and_shapes(x23):
         autograd.where(np.ones(4, bool), x23, 0.0)
     with pytest.raises(ValueError, match=r"maximum: .*\(input shapes: \(2, 3\), \(4,\)\)"):
         autograd.maximum(x23, Tensor(np.ones(4)))
-    with pytest.raises(ValueError, match=r"matmul: \(2, 3\) @ \(\): both operands need at least one dimension"):
+    with pytest.raises(
+        ValueError, match=r"matmul: \(2, 3\) @ \(\): both operands need at least one dimension"
+    ):
         x23 @ Tensor(2.0)
 
 

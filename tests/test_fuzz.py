@@ -223,7 +223,9 @@ RESHAPES: dict[str, Kind] = {
         lambda x, shape: np.broadcast_to(x, shape),
     ),
     "sum_to": Kind(
-        lambda x, shape: autograd.apply(autograd.REGISTRY["sum_to"], x, tuple(shape)),  # recorded even when shapes agree
+        lambda x, shape: autograd.apply(
+            autograd.REGISTRY["sum_to"], x, tuple(shape)
+        ),  # recorded even when shapes agree
         lambda x, shape: np.sum(
             np.sum(x, axis=tuple(range(x.ndim - len(shape)))),
             axis=tuple(i for i, n in enumerate(shape) if n == 1),

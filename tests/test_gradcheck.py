@@ -36,7 +36,12 @@ def test_gradcheck_names_the_input_and_the_worst_element():
 
 
 def test_gradgradcheck_catches_a_vjp_that_is_not_differentiable():
-    @primitive(lambda g, out, x: g * (1.0 - out.detach() * out.detach()), name="frozen_tanh", reads=(("out",),), register=False)
+    @primitive(
+        lambda g, out, x: g * (1.0 - out.detach() * out.detach()),
+        name="frozen_tanh",
+        reads=(("out",),),
+        register=False,
+    )
     def frozen_tanh(x):
         """tanh whose VJP hides its dependence on x from second derivatives."""
         return np.tanh(x)

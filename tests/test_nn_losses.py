@@ -62,7 +62,9 @@ def test_cross_entropy_with_class_probabilities_matches_numpy(reduction):
     np.testing.assert_allclose(loss.numpy(), reduce(expected, reduction), rtol=1e-12)
     loss.backward(np.ones(loss.shape))
     probs = np.exp(np_log_softmax(logits))
-    np.testing.assert_allclose(x.grad.numpy(), (probs - target) / (4 if reduction == "mean" else 1), rtol=1e-10)
+    np.testing.assert_allclose(
+        x.grad.numpy(), (probs - target) / (4 if reduction == "mean" else 1), rtol=1e-10
+    )
 
 
 def test_cross_entropy_with_one_hot_probabilities_equals_class_indices():

@@ -25,6 +25,7 @@ def primitive(name):
     """The registered op, called through the recording boundary."""
     return lambda *args: apply(REGISTRY[name], *args)
 
+
 SMALL = dict(min_side=1, max_side=3)
 
 
@@ -154,7 +155,12 @@ def _without_repeats(shape, index):
     """The index with repeated rows removed: a repeated write keeps only its last value."""
     if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
         return np.unique(index % shape[0])
-    if isinstance(index, tuple) and index and isinstance(index[0], np.ndarray) and index[0].dtype.kind in "iu":
+    if (
+        isinstance(index, tuple)
+        and index
+        and isinstance(index[0], np.ndarray)
+        and index[0].dtype.kind in "iu"
+    ):
         return (np.unique(index[0] % shape[0]), *index[1:])
     return index
 

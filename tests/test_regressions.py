@@ -54,7 +54,9 @@ def test_x_to_the_zero_has_gradient_zero_even_at_zero():
     b = Tensor(np.array([0.0, 2.0, 0.0]), requires_grad=True, dtype=np.float64)
     ga, gb = autograd.grad((x**b).sum(), [x, b])
     np.testing.assert_allclose(ga.numpy(), [0.0, 1.0, 0.0])
-    assert gb.numpy()[0] == 0.0 and gb.numpy()[1] == pytest.approx(0.25 * np.log(0.5))  # (-2)^b has no real log
+    assert gb.numpy()[0] == 0.0 and gb.numpy()[1] == pytest.approx(
+        0.25 * np.log(0.5)
+    )  # (-2)^b has no real log
 
 
 def test_zero_to_a_positive_power_has_exponent_gradient_zero():

@@ -16,8 +16,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import Tensor, apply, no_grad
-from autograd import numpy_errors
+from autograd import Tensor, apply, no_grad, numpy_errors
 from autograd.ops import elementwise as E
 
 rng = np.random.default_rng(0)
@@ -132,13 +131,21 @@ PLAIN = {
     "transpose": (lambda: (X, None), np.transpose),
     "getitem": (lambda: (X, (slice(1, 3), 2)), lambda a, i: a[i]),
     "scatter_add": (lambda: (B, (np.array([0, 2, 0]),), (4,)), lambda v, i, s: np.bincount(i[0], v, s[0])),
-    "setitem": (lambda: (X, (0, 1), 9.0), lambda a, i, v: np.where(np.arange(a.size).reshape(a.shape) == 1, v, a)),
+    "setitem": (
+        lambda: (X, (0, 1), 9.0),
+        lambda a, i, v: np.where(np.arange(a.size).reshape(a.shape) == 1, v, a),
+    ),
     "concatenate": (lambda: (0, X, Y), lambda axis, *xs: np.concatenate(xs, axis=axis)),
-    "nll_loss": (lambda: (X, np.array([0, 4, 2, 2, 1, 3, 0]), "mean"), lambda x, t, r: -np.mean(x[np.arange(7), t])),
+    "nll_loss": (
+        lambda: (X, np.array([0, 4, 2, 2, 1, 3, 0]), "mean"),
+        lambda x, t, r: -np.mean(x[np.arange(7), t]),
+    ),
     "log_softmax": (
         lambda: (X, -1),
-        lambda a, axis: (a - a.max(axis, keepdims=True))
-        - np.log(np.exp(a - a.max(axis, keepdims=True)).sum(axis, keepdims=True)),
+        lambda a, axis: (
+            (a - a.max(axis, keepdims=True))
+            - np.log(np.exp(a - a.max(axis, keepdims=True)).sum(axis, keepdims=True))
+        ),
     ),
 }
 

@@ -1,0 +1,348 @@
+"""The picture of a walked graph: `Walk(root)` is what root depends on, `picture(walk)` its Digraph.
+
+A node per tensor (name, shape, dtype, value, gradient) and a node per op; edges run
+in data-flow order (inputs to op to output). Tensors made inside a naming scope
+(`autograd.scope`, which nn opens around each Module's forward) sit in a labelled
+cluster. Past `max_nodes` the picture stays readable: modules are collapsed into
+boxes first, and then the nodes farthest from the root are summarised in one note.
+
+Both `draw_graph` (draw.py) and the backward step-through (steps.py) draw with this
+module, which imports neither of them. It reads the graph through a few attributes
+only (`_op`, `_inputs`, `data`, `grad`, `name`, `_scope`) and changes nothing. Node
+names come from a counter in traversal order, so the same graph gives the same DOT
+source on every run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import draw_labels as labels
+from ._tensor import Tensor
+from .draw_layout import Layout, choose_layout, count_kinds, nearest_root
+from .render import Picture
+
+DEFAULT_MAX_NODES = 250
+"""Beyond this many nodes a picture is simplified: dot lays out 250 nodes in well under a second."""
+
+FREED_NOTE = "graph freed by backward(); call backward(retain_graph=True) to draw it afterwards"
+
+# How each kind of node looks. Leaves that require grad are the variables
+# (blue), constants are grey and dashed, the root is gold with a double border.
+_STYLE = {
+    "variable": 'shape=box style="rounded,filled" fillcolor="#cfe5ff" color="#1f5fa0"',
+    "constant": 'shape=box style="rounded,filled,dashed" fillcolor="#f0f0f0" color="#888888" fontcolor="#555555"',
+    "result": 'shape=box style="rounded,filled" fillcolor="#ffffff"',
+    "root": 'shape=box style="rounded,filled" fillcolor="#ffe08a" color="#a07800" penwidth=2 peripheries=2',
+    "op": 'shape=ellipse style=filled fillcolor="#efe6fa" color="#7a5ea8" fontsize=11',
+    "module": 'shape=box3d style=filled fillcolor="#e3f4e1" color="#3d7a36"',
+    "note": 'shape=note style=filled fillcolor="#fff8d6" color="#b59a2f" fontsize=11',
+}
+_CURRENT = ' fillcolor="#ff9f43" penwidth=3 color="#c0392b"'
+_CLUSTER_STYLE = 'style="rounded,dashed" color="#8a8a8a" fontcolor="#333333" fontsize=12'
+_MODULE_LABEL = re.compile(r"^(.*) \(([^()]*)\)$")
+
+
+class Walk:
+    """The tensors that `root` depends on, inputs before outputs, each with its operand edges.
+
+    A depth-first walk with an explicit stack (no recursion limit), visiting each
+    op's inputs in argument order, as the engine's toposort does. Tensor i's operands
+    are `edges[i]`: (index of the input tensor, edge label or "").
+    """
+
+    def __init__(self, root: Tensor):
+        if not isinstance(root, Tensor):
+            raise TypeError(f"draw_graph: root must be a Tensor, got {type(root).__name__}")
+        tensors: list[Tensor] = []
+        index: dict[int, int] = {}
+        pending = {id(root)}
+        stack = [(root, iter(_operands(root)))]
+        while stack:
+            node, inputs = stack[-1]
+            for x in inputs:
+                if id(x) not in pending:
+                    pending.add(id(x))
+                    stack.append((x, iter(_operands(x))))
+                    break
+            else:
+                stack.pop()
+                index[id(node)] = len(tensors)
+                tensors.append(node)
+        self.tensors = tensors
+        self.index = index
+        self.root = len(tensors) - 1
+        self.edges = [self._edges(t) for t in tensors]
+        self.freed = [i for i, t in enumerate(tensors) if t._op is not None and t._inputs is None]
+
+    def _edges(self, t: Tensor) -> list[tuple[int, str]]:
+        if t._op is None or t._inputs is None:
+            return []
+        operands = [x for x in t._inputs if isinstance(x, Tensor)]
+        if t._op.name == "concatenate" and len(operands) > 1:
+            names = [str(k) for k in range(len(operands))]
+        elif t._op.name == "where" or (len(operands) == 2 and t._op.name not in labels.COMMUTATIVE):
+            names = ["a", "b"]
+        else:
+            names = [""] * len(operands)
+        return [(self.index[id(x)], name) for x, name in zip(operands, names)]
+
+    def scopes(self) -> list[tuple[str, ...]]:
+        """Each tensor's scope; a leaf that requires grad (a parameter) joins the scope its users share.
+
+        Parameters are made in a module's __init__, outside its forward, so they carry no
+        scope of their own; drawing them beside the ops that use them is what reads right.
+        """
+        scopes = [t._scope for t in self.tensors]
+        shared: dict[int, tuple[str, ...]] = {}
+        for j, edges in enumerate(self.edges):
+            for i, _ in edges:
+                t = self.tensors[i]
+                if t._op is None and t.requires_grad and i != self.root:
+                    shared[i] = _common_prefix(shared[i], scopes[j]) if i in shared else scopes[j]
+        for i, scope in shared.items():
+            scopes[i] = scope
+        return scopes
+
+
+def _operands(t: Tensor) -> list[Tensor]:
+    return [x for x in t._inputs if isinstance(x, Tensor)] if t._inputs else []
+
+
+def _common_prefix(a: tuple, b: tuple) -> tuple:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def cluster_label(path: tuple[str, ...]) -> str:
+    """A scope path as a reader names the module: ('MLP', 'layers (Sequential)', '0 (Linear)') → 'layers.0 (Linear)'.
+
+    Labels of the form 'name (Class)' chain into a dotted path; a plain label (a top
+    module, a scope a user opened) starts a new one.
+    """
+    dotted: list[str] = []
+    kind = None
+    for part in path:
+        found = _MODULE_LABEL.match(part)
+        if found:
+            dotted.append(found.group(1))
+            kind = found.group(2)
+        else:
+            dotted, kind = [], part
+    if not dotted:
+        return kind or ""
+    return f"{'.'.join(dotted)} ({kind})" if kind else ".".join(dotted)
+
+
+# ---------------------------------------------------------------------------
+# Writing the DOT source
+
+
+class _Painter:
+    """Builds the DOT lines of one picture."""
+
+    def __init__(
+        self, walk: Walk, show_data: bool, show_grad: bool, gradients: dict, pending: set | None, names: dict
+    ):
+        self.walk = walk
+        self.show_data = show_data
+        self.show_grad = show_grad
+        self.gradients = gradients
+        self.pending = pending  # in a step-through: tensors whose gradient is not known yet
+        self.names = names  # id(tensor) -> a name given through params=
+
+    def tensor_label(self, i: int) -> str:
+        t = self.walk.tensors[i]
+        name = self.names.get(id(t)) or t.name
+        lines = [name] if name else []
+        lines.append(labels.shape_and_dtype(t.numpy()))
+        if self.show_data:
+            lines.append("data " + labels.values(t.numpy()))
+        if self.show_grad:
+            g = self.gradients.get(i)
+            if g is not None:
+                lines.append("grad " + labels.values(g))
+            elif self.pending is not None and i in self.pending:
+                lines.append("grad ?")
+        return "\n".join(lines)
+
+    def tensor_kind(self, i: int) -> str:
+        t = self.walk.tensors[i]
+        if i == self.walk.root:
+            return "root"
+        if t._op is not None:
+            return "result"
+        return "variable" if t.requires_grad else "constant"
+
+    def op_label(self, i: int) -> str:
+        t = self.walk.tensors[i]
+        return labels.op_label(t._op, t._inputs, Tensor)
+
+    def box_label(self, path: tuple[str, ...], members: list[int], layout: Layout) -> str:
+        """A collapsed module: its name, its ops, its parameters, and what it hands on."""
+        ops, params, outputs = [], 0, []
+        for i in members:
+            t = self.walk.tensors[i]
+            if t._op is not None:
+                if t._op.name not in ops:
+                    ops.append(t._op.name)
+            elif t.requires_grad:
+                params += 1
+            if (i in layout.exported or i == self.walk.root) and t._op is not None:
+                outputs.append(i)
+        lines = [cluster_label(path), f"ops: {', '.join(ops[:4])}{' …' if len(ops) > 4 else ''}"]
+        if params:
+            lines.append(f"{params} parameter{'s' if params > 1 else ''}")
+        for i in outputs[:2]:
+            out = self.walk.tensors[i]
+            lines.append("out " + labels.shape_and_dtype(out.numpy()))
+            if self.show_data:
+                lines.append("data " + labels.values(out.numpy()))
+            if self.show_grad and i in self.gradients:
+                lines.append("grad " + labels.values(self.gradients[i]))
+        if len(outputs) > 2:
+            lines.append(f"… {len(outputs) - 2} more outputs")
+        return "\n".join(lines)
+
+
+def _node_name(key) -> str:
+    if isinstance(key, str):
+        return key
+    return f"t{key // 2}" if key % 2 == 0 else f"op{key // 2}"
+
+
+def picture(
+    walk: Walk,
+    *,
+    show_data: bool = True,
+    show_grad: bool = True,
+    gradients: dict | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    rankdir: str = "LR",
+    collapse: bool | int = False,
+    names: dict[int, str] | None = None,
+    current: int | None = None,
+    pending: set | None = None,
+    title: str | None = None,
+) -> Picture:
+    """The Digraph of a walked graph; `current` and `pending` serve the backward step-through."""
+    if max_nodes is not None and max_nodes < 2:
+        raise ValueError(f"draw_graph: max_nodes must be at least 2 (or None for no limit), got {max_nodes}")
+    if not (isinstance(collapse, bool) or (isinstance(collapse, int) and collapse >= 1)):
+        raise ValueError(f"draw_graph: collapse must be True, False or a depth >= 1, got {collapse!r}")
+    scopes = walk.scopes()
+    layout, escalated = choose_layout(walk, scopes, collapse, max_nodes)
+    painter = _Painter(walk, show_data, show_grad, gradients or {}, pending, names or {})
+    root_key = layout.key_of_tensor[walk.root]
+    total = len(layout.nodes)
+    notes = [title] if title else []
+    if escalated:
+        notes.append(f"modules collapsed to fit max_nodes={max_nodes}")
+
+    kept = None
+    if max_nodes is not None and total > max_nodes:
+        kept = nearest_root(layout, root_key, max_nodes - 1)
+        left_out = count_kinds([key for key in layout.nodes if key not in kept])
+        notes.append(
+            f"showing the {len(kept)} of {total} nodes nearest the root; left out {left_out} "
+            "(max_nodes=None draws everything)"
+        )
+
+    # Nodes go into nested clusters by scope: the tree is built in first-seen order.
+    clusters: dict[tuple[str, ...], list[str]] = {(): []}
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): []}
+
+    def place(path: tuple[str, ...], line: str) -> None:
+        if path not in clusters:
+            for depth in range(1, len(path) + 1):
+                prefix = path[:depth]
+                if prefix not in clusters:
+                    clusters[prefix] = []
+                    children[prefix] = []
+                    children[prefix[:-1]].append(prefix)
+        clusters[path].append(line)
+
+    box_paths = {name: path for path, name in layout.boxes.items()}
+    current_key = None if current is None else layout.key_of_tensor[current]
+    current_op = None if current is None or walk.tensors[current]._op is None else layout.op_key(current)
+    for key in layout.nodes:
+        if kept is not None and key not in kept:
+            continue
+        if isinstance(key, str):
+            path = box_paths[key]
+            label, style, where = painter.box_label(path, layout.members[key], layout), "module", path[:-1]
+        elif key % 2 == 0:
+            i = key // 2
+            label, style, where = painter.tensor_label(i), painter.tensor_kind(i), scopes[i]
+        else:
+            i = key // 2
+            label, style, where = painter.op_label(i), "op", scopes[i]
+        extra = _CURRENT if key == current_key or key == current_op else ""
+        place(where, f"{_node_name(key)} [label={labels.quote(label)} {_STYLE[style]}{extra}]")
+
+    lines: list[str] = []
+    numbering = {}
+
+    def emit(path: tuple[str, ...], indent: str) -> None:
+        for child in children[path]:
+            numbering[child] = len(numbering)
+            lines.append(f"{indent}subgraph cluster_{numbering[child]} {{")
+            lines.append(f"{indent}\tlabel={labels.quote(cluster_label(child))} {_CLUSTER_STYLE}")
+            emit(child, indent + "\t")
+            lines.append(f"{indent}}}")
+        lines.extend(indent + line for line in clusters[path])
+
+    emit((), "\t")
+
+    if kept is not None:
+        lines.append(f"\tmore [label={labels.quote(f'… {left_out} not drawn')} {_STYLE['note']}]")
+    if walk.freed:
+        lines.append(f"\tfreed [label={labels.quote(FREED_NOTE)} {_STYLE['note']}]")
+
+    linked = set()
+    for source, target, name in layout.edges:
+        if kept is not None:
+            if target not in kept:
+                continue
+            if source not in kept:
+                if (target,) in linked:
+                    continue
+                linked.add((target,))
+                source, name = "more", ""
+        attrs = f" [label={labels.quote(name)} fontsize=10]" if name else ""
+        lines.append(f"\t{_node_name(source)} -> {_node_name(target)}{attrs}")
+    for i in walk.freed:
+        key = layout.op_key(i)
+        if kept is None or key in kept:
+            lines.append(f"\tfreed -> {_node_name(key)} [style=dashed arrowhead=none]")
+
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "labelloc": "t"}
+    if notes:
+        # Backslashes are DOT escapes: double a name's own, then join with DOT's line break.
+        graph_attr["label"] = "\\n".join(note.replace("\\", "\\\\") for note in notes)
+    dot = Picture(
+        name="autograd",
+        graph_attr=graph_attr,
+        node_attr={"fontname": "Helvetica", "fontsize": "12"},
+        edge_attr={"color": "#555555", "arrowsize": "0.7"},
+    )
+    dot.body.extend(line + "\n" for line in lines)
+    return dot
+
+
+def names_of(params) -> dict[int, str]:
+    """id(tensor) -> name, from a dict or (name, tensor) pairs such as `model.named_parameters()`."""
+    if params is None:
+        return {}
+    pairs = params.items() if isinstance(params, dict) else params
+    names = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Tensor)):
+            raise TypeError(
+                "draw_graph: params must be a dict of name -> Tensor or (name, Tensor) pairs, "
+                f"as model.named_parameters() gives; got an item {pair!r:.60}"
+            )
+        names[id(pair[1])] = str(pair[0])
+    return names
