@@ -8,6 +8,7 @@
 
 # tensor first: it defines Tensor, then pulls in the ops that build on it.
 from .tensor import Tensor, get_default_dtype, set_default_dtype  # isort: skip
+from ._version import __version__
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import backward_order, grad, toposort
 from .factories import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
@@ -71,6 +72,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "__version__",
     "Tensor",
     "detect_anomaly",
     "AnomalyError",

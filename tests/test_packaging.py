@@ -64,3 +64,18 @@ def test_both_packages_ship_a_py_typed_marker():
     for package in ("autograd", "nn"):
         assert (ROOT / package / "py.typed").is_file()
         assert package_data[package] == ["py.typed"]
+
+
+def test_both_packages_report_the_pyproject_version():
+    import autograd
+    import nn
+
+    assert autograd.__version__ == nn.__version__ == PROJECT["project"]["version"]
+    assert "__version__" in autograd.__all__ and "__version__" in nn.__all__
+
+
+def test_the_version_says_unknown_when_readgrad_is_not_installed():
+    from autograd import _version
+
+    assert _version.installed_version("readgrad") == PROJECT["project"]["version"]
+    assert _version.installed_version("readgrad-is-not-installed") == _version.UNKNOWN == "0+unknown"
