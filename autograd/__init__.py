@@ -7,6 +7,7 @@
 """
 
 from ._tensor import Tensor, apply
+from ._version import __version__
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .dtypes import (
     bool_,
@@ -107,6 +108,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "__version__",
     "Tensor", "tensor", "as_tensor", "apply", "REGISTRY",
     "detect_anomaly", "AnomalyError", "is_anomaly_enabled",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "scope",

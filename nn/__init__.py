@@ -9,6 +9,8 @@ ops, and optimizers change parameters in place under `no_grad`.
     >>> opt = nn.optim.Adam(model.parameters(), lr=1e-2)
 """
 
+from autograd import __version__
+
 from . import data, functional, init, optim
 from .activation import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import Sequential
@@ -33,4 +35,5 @@ __all__ = [
     "Dropout", "Sequential", "ModuleList", "MLP",
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCEWithLogitsLoss", "MultiMarginLoss", "TripletMarginLoss",
     "SoftAUCLoss", "save", "load", "functional", "optim", "init", "data",
+    "__version__",
 ]  # fmt: skip

@@ -7,6 +7,8 @@ forward pass (graph.svg) and the training loss curve (loss.png).
 from __future__ import annotations
 
 import argparse
+import math
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -21,25 +23,61 @@ from nn import functional as F
 OPTIMIZERS = {"adam": (nn.optim.Adam, 1e-2), "sgd": (nn.optim.SGD, 0.1)}
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
+# scikit-learn's train/test split takes seeds up to 2**32 - 1.
+MAX_SEED = 2**32 - 1
+
+
+def _whole_number(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid {what}: {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 1 (epochs, layer sizes, the batch size)."""
+    value = _whole_number(text, "positive integer")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
     return value
 
 
+def seed(text: str) -> int:
+    """A whole number from 0 to MAX_SEED."""
+    value = _whole_number(text, "seed")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be >= 0 and <= {MAX_SEED}, got {value}")
+    return value
+
+
+def learning_rate(text: str) -> float:
+    """A finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid learning rate: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options, every one checked: a bad value is a usage error (exit status 2) before any training."""
     parser = argparse.ArgumentParser(
         prog="python -m nn.demo",
         description="Train an MLP on scikit-learn's 8x8 digits; print the test accuracy and write the "
         "graph of one forward pass (graph.svg) and the loss curve (loss.png).",
     )
     parser.add_argument(
-        "--epochs", type=_positive_int, default=20, help="passes over the training set (default 20)"
+        "--epochs",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="passes over the training set (default 20)",
     )
     parser.add_argument(
         "--hidden",
-        type=_positive_int,
+        type=positive_int,
         nargs="+",
         default=[128],
         metavar="N",
@@ -47,19 +85,48 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="default adam")
     parser.add_argument(
-        "--lr", type=float, default=None, help="learning rate (default 0.01 for adam, 0.1 for sgd)"
+        "--lr",
+        type=learning_rate,
+        default=None,
+        metavar="LR",
+        help="learning rate, > 0 (default 0.01 for adam, 0.1 for sgd)",
     )
-    parser.add_argument("--batch-size", type=_positive_int, default=64, help="default 64")
+    parser.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="default 64")
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed,
         default=0,
-        help="seed for the train/test split, the weights and the shuffling (default 0)",
+        metavar="SEED",
+        help="seed for the train/test split, the weights and the shuffling, >= 0 (default 0)",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("demo-output"), help="output folder (default ./demo-output)"
+        "--out",
+        type=Path,
+        default=Path("demo-output"),
+        metavar="DIR",
+        help="output folder, made if missing (default ./demo-output)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    problem = _unwritable(args.out)
+    if problem:
+        parser.error(f"argument --out: cannot write to {str(args.out)!r}: {problem}")
+    return args
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why the demo could not write its pictures into `folder` (made here if missing), or None if it can."""
+    for existing in (folder, *folder.parents):
+        if existing.exists():
+            if not existing.is_dir():
+                return f"{'it' if existing == folder else repr(str(existing))} is a file, not a folder"
+            break
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def load_digits_split(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -143,10 +210,11 @@ def main(argv: list[str] | None = None) -> float:
     start = time.perf_counter()
     losses = train(model, loader, optimizer, args.epochs)
     test_accuracy = accuracy(model, x_test, y_test)
-    print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s")
+    epochs = f"{args.epochs} epoch" + ("" if args.epochs == 1 else "s")
+    print(f"trained {epochs} in {time.perf_counter() - start:.1f} s")
     print(f"test accuracy: {test_accuracy:.4f}")
 
-    args.out.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)  # parse_args made it; made again if removed since
     written = [
         write_graph(model, x_test[:4], y_test[:4], args.out / "graph.svg"),
         write_loss_curve(losses, len(loader), args.out / "loss.png"),

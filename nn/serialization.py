@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
+import secrets
 import zipfile
 from typing import IO, Any
 
@@ -48,8 +48,7 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
         _write(path, arrays)
         return
     # Written beside the target and renamed into place, so a crash never leaves half a file.
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".npz.partial")
+    handle, temporary = _create_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
             _write(file, arrays)
@@ -57,6 +56,23 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _create_beside(path: str | os.PathLike) -> tuple[int, str]:
+    """A new empty file in `path`'s folder, open for writing: (descriptor, its path).
+
+    Created with mode 0o666, which the system reduces by the umask, so the saved file gets
+    the permissions any new file would (0o644 under the usual umask of 0o022).
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = os.path.join(folder, f"{name}.{secrets.token_hex(4)}.partial")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"nn.save: could not create a temporary file beside {os.fspath(path)!r}")
 
 
 def _write(file: IO[bytes], arrays: dict[str, np.ndarray]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import stat
 import zipfile
 
 import numpy as np
@@ -240,3 +241,20 @@ def test_any_single_damaged_byte_loads_or_gives_the_clear_error(position, byte):
 
 SAVED = saved_bytes()
 ORIGINAL = nn.load(io.BytesIO(SAVED))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and the umask are POSIX's")
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_saved_file_gets_the_mode_the_umask_gives_any_new_file(tmp_path, umask, mode):
+    path = tmp_path / "model.npz"
+    path.write_bytes(b"an older file, replaced by the save")
+    path.chmod(0o600)
+    previous = os.umask(umask)
+    try:
+        nn.save(nn.Linear(2, 2), path)
+        nn.save(nn.Linear(2, 2), tmp_path / "new.npz")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == mode
+    assert sorted(os.listdir(tmp_path)) == ["model.npz", "new.npz"]

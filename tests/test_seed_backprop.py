@@ -1,7 +1,7 @@
-"""The seed's network, end to end: the engine's gradients equal SEED.md's backprop formulas.
+"""End to end, the engine's gradients equal the backprop formulas that notebook 02 derives.
 
 An MLP with sigmoid, tanh or relu hidden layers and a softmax output, trained with
-cross-entropy. The formulas are written out in plain NumPy with the seed's
+cross-entropy. The formulas are written out in plain NumPy with the derivation's
 notation (column vectors, W(k) of shape units(k) × units(k-1)), one example at a
 time, and averaged over the batch as the mean loss does.
 """
@@ -27,7 +27,7 @@ ACTIVATIONS = {
 
 
 def seed_gradients(Ws, bs, x, y, activation):
-    """∂ℓ/∂W(k), ∂ℓ/∂b(k) for one example by the seed's backward recursion."""
+    """∂ℓ/∂W(k), ∂ℓ/∂b(k) for one example by the derivation's backward recursion."""
     g, g_prime = ACTIVATIONS[activation]
     hs, as_ = [x.reshape(-1, 1)], []  # h(0) = x, a column
     for k, (W, b) in enumerate(zip(Ws, bs), start=1):

@@ -30,7 +30,7 @@ def init_params(sizes: list[int], dtype, seed: int = 0) -> Params:
 
 
 def numpy_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float) -> float:
-    """One SGD step by hand (SEED.md's backpropagation, rows as examples); returns the loss.
+    """One SGD step by hand (notebook 02's backpropagation, rows as examples); returns the loss.
 
     Forward a = h Wᵀ + b, h = relu(a); loss = mean(-log softmax(a_last)_y).
     Backward dL/da_last = (softmax - onehot)/N, then per layer dW = gᵀh, db = Σg,

@@ -1,0 +1,41 @@
+"""docs/graph.svg is the picture README's first example draws, made by docs/make_graph.py from that very code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from svg_pictures import read_svg
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE = re.search(r"```python\n(.*?)```\s*\n!\[[^\]]*\]\(docs/graph\.svg\)", README, re.DOTALL)
+
+
+def test_the_readme_shows_its_picture_right_under_the_code_that_draws_it():
+    assert EXAMPLE, "README.md needs a ```python block just above its docs/graph.svg image"
+    code = EXAMPLE.group(1)
+    assert "draw_graph" in code and code.rstrip().splitlines()[-1].startswith("draw_graph(")
+
+
+def test_regenerating_the_picture_from_the_readme_gives_the_committed_svg(tmp_path):
+    out = tmp_path / "graph.svg"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "make_graph.py"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    # The example prints what its comment says it prints.
+    promised = re.search(r"print\(a\.grad, b\.grad\)\s*# (.*)", EXAMPLE.group(1)).group(1)
+    assert result.stdout.splitlines() == [promised, f"wrote {out}"]
+
+    drawn, _ = read_svg(out.read_bytes())
+    committed, _ = read_svg((ROOT / "docs" / "graph.svg").read_bytes())
+    assert {name: shape.lines for name, shape in drawn.items()} == {
+        name: shape.lines for name, shape in committed.items()
+    }
+    assert "grad 0.1413" in drawn["t0"].lines  # a's gradient, as the README prints it
