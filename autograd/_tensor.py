@@ -56,16 +56,23 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
     """
     arrays = []
     record = False
+    dtype = None  # the one dtype of the operands' arrays, or False if they differ
     for a in args:
         if isinstance(a, Tensor):
             record = record or a.requires_grad
-            arrays.append(a._data)
+            a = a._data
+            if dtype is None:
+                dtype = a.dtype
+            elif a.dtype != dtype:
+                dtype = False
         elif isinstance(a, np.generic):  # a NumPy scalar is weak, as a Python number is
-            arrays.append(a.item())
-        else:
-            arrays.append(a)
+            a = a.item()
+        elif isinstance(a, np.ndarray):
+            dtype = False
+        arrays.append(a)
     record = record and modes.grad_enabled and op.differentiable
-    if op.dtype is not None:
+    # Tensors of one float dtype, with Python numbers: NumPy's result dtype is PyTorch's already.
+    if op.dtype is not None and (dtype is None or dtype is False or dtype.kind != "f"):
         arrays = _dtype_ready(op.dtype, arrays)
     token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
     try:
@@ -325,7 +332,7 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The gradient backward accumulated here: leaves, and non-leaves that `retain_grad()`."""
-        if self._node is not None and not self._retains_grad and self._grad is None:
+        if self._grad is None and self._node is not None and not self._retains_grad:
             warnings.warn(
                 "reading .grad of a tensor that is not a leaf: backward does not keep it, so it is None; "
                 "call .retain_grad() on it before backward to keep it, or use its leaf instead",
@@ -511,7 +518,13 @@ class Tensor:
         Recorded (grad mode on, and self or an operand requires grad), the tensor becomes
         the output of the op, whose input is its old self, as in PyTorch.
         """
-        if not (modes.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)):
+        recorded = False
+        if modes.grad_enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    recorded = True
+                    break
+        if not recorded:
             return apply(op, *args, into=self)
         if self.requires_grad and self._node is None:
             raise RuntimeError(

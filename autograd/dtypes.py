@@ -101,11 +101,14 @@ def is_plain(operands) -> bool:
     is decided here, in one pass, without building the groups that `promote` builds.
     """
     dtype = None
+    masks = False  # bool arrays: below any other array's category, so NumPy and PyTorch agree
     number = -1  # the highest category among the Python numbers
     for x in operands:
         kind = type(x)
         if kind is np.ndarray:
-            if dtype is None:
+            if x.dtype.kind == "b":
+                masks = True
+            elif dtype is None:
                 dtype = x.dtype
             elif x.dtype != dtype:
                 return False
@@ -113,4 +116,6 @@ def is_plain(operands) -> bool:
             number = 2
         elif kind is int and number < 1:
             number = 1
-    return dtype is None or number <= _CATEGORY[dtype.kind]
+    if dtype is None:
+        return not masks or number <= 0
+    return number <= _CATEGORY[dtype.kind]

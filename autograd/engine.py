@@ -198,13 +198,15 @@ def _check_versions(node) -> None:
         for j in op.reads.get(i, ()):
             if j == -1:
                 _, data, counter, saved = node.out
-                shape, now, what = data.shape, counter.value, "its output"
+                now = counter.value
             else:
-                x, saved = inputs[j], node.versions[j]
+                saved = node.versions[j]
                 if saved is None:  # not a Tensor: a number or a constant array
                     continue
-                shape, now, what = x.shape, x._version, f"its input {op.params[j]!r}"
+                now = inputs[j]._version
             if now != saved:
+                shape = data.shape if j == -1 else inputs[j].shape
+                what = "its output" if j == -1 else f"its input {op.params[j]!r}"
                 raise RuntimeError(
                     f"backward through {op.name}: {what} (shape {shape}) was changed in place after "
                     f"{op.name} ran (version {saved} then, {now} now), and its gradient needs that "

@@ -257,7 +257,8 @@ def _class_indices(fn: str, x: Tensor, target: Any) -> np.ndarray:
     if t.shape != expected:
         raise ValueError(f"{fn}: target has shape {t.shape}, but input of shape {x.shape} needs {expected}")
     n_classes = x.shape[-1]
-    if t.size and (t.min() < 0 or t.max() >= n_classes):
+    # One pass checks both ends: viewed as unsigned, a negative index is huge.
+    if t.size and t.view(f"u{t.dtype.itemsize}").max() >= n_classes:
         bad = t[(t < 0) | (t >= n_classes)]
         raise ValueError(
             f"{fn}: target values must be class indices in [0, {n_classes}) for input of shape {x.shape}; "

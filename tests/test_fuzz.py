@@ -829,5 +829,7 @@ def test_the_programs_reach_every_registered_primitive(data):
             if t.grad_fn is not None:
                 reached.add(t.grad_fn.name)
     # scatter_add is getitem's VJP: backward reaches it, the second-order checks test it.
-    # scatter_add is getitem's VJP; setitem is in-place assignment, which tests/test_inplace.py covers.
-    assert reached >= set(autograd.REGISTRY) - {"scatter_add", "setitem"}, set(autograd.REGISTRY) - reached
+    # scatter_add is getitem's VJP; setitem is in-place assignment (tests/parity/test_inplace.py,
+    # tests/test_inplace.py); nll_loss needs integer targets (tests/test_ops.py, tests/test_nn_losses.py).
+    skipped = {"scatter_add", "setitem", "nll_loss"}
+    assert reached >= set(autograd.REGISTRY) - skipped, set(autograd.REGISTRY) - reached

@@ -26,7 +26,9 @@ class Op:
     - `differentiable`: False for ops whose result carries no gradient (comparisons).
     """
 
-    __slots__ = ("name", "forward", "vjps", "arity", "reads", "view", "dtype", "differentiable", "params")
+    __slots__ = (
+        "name", "forward", "vjps", "arity", "reads", "reads_out", "view", "dtype", "differentiable", "params",
+    )  # fmt: skip
 
     def __init__(self, name, forward, vjps, arity, reads, view, dtype, differentiable):
         self.name = name
@@ -44,6 +46,7 @@ class Op:
             for i, names in enumerate(reads)
             if names
         }
+        self.reads_out = any(-1 in positions for positions in self.reads.values())
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

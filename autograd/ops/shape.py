@@ -64,7 +64,7 @@ def getitem(x, index):
 
 @primitive(lambda g, out, x, index, shape: g[index])
 def scatter_add(x, index, shape):
-    """zeros(shape) with x added at index (repeats accumulate): the VJP of x[index]"""
+    """zeros(shape) with x (broadcast) added at index (repeats accumulate): the VJP of x[index]"""
     out = np.zeros(shape, dtype=x.dtype)
     if is_basic(index):
         out[index] = x
