@@ -214,10 +214,8 @@ class Tensor:
             data = data._data
         if isinstance(data, (np.ndarray, np.generic)):
             array = np.array(data, dtype=None if dtype is None else dtypes.as_dtype(dtype))
-        else:
-            array = dtypes.array_of(data)
-            if dtype is not None:
-                array = array.astype(dtypes.as_dtype(dtype))
+        else:  # Python data: straight into the dtype asked for (-0.3 as float64 is not float32's -0.3)
+            array = dtypes.array_of(data, None if dtype is None else dtypes.as_dtype(dtype))
         if array.dtype.kind not in "fiub":
             raise TypeError(f"Tensor: unsupported dtype {array.dtype}")
         self._data = array

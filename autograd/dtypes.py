@@ -46,9 +46,11 @@ def as_dtype(dtype) -> np.dtype:
         raise TypeError(f"not a dtype: {dtype!r}") from None
 
 
-def array_of(data) -> np.ndarray:
+def array_of(data, dtype: np.dtype | None = None) -> np.ndarray:
     """Python data as an array: floats become the default float dtype, ints int64, bools bool."""
     array = np.array(data)
+    if dtype is not None and array.dtype.kind in "fiub":
+        return np.array(data, dtype=dtype)
     kind = array.dtype.kind
     if kind == "f" and array.dtype != _default:
         array = array.astype(_default)

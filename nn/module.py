@@ -64,6 +64,8 @@ class Module:
                 "call super().__init__() first in your __init__"
             )
         modules = self._modules
+        if isinstance(value, Parameter) and parameters.get(name) is value:
+            return  # `layer.weight *= 0.1` assigns the same parameter back: it keeps its place
         if isinstance(value, Parameter):
             self._forget(name)
             self.register_parameter(name, value)
