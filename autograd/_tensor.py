@@ -104,10 +104,23 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
             out._view_of = (args[0], op, args[1:])
     if record:
         out.requires_grad = True
-        out._node = Node(op, args, out)
+        out._node = _record(op, args, out)
     if modes.anomaly:
         anomaly.check_forward(op, out, args)
     return out
+
+
+def _record(op, args: tuple, out: Tensor) -> Node:
+    """The Node of an op applied to args: where each argument's gradient goes (the Node that
+    made it, the tensor itself for a leaf, or nowhere), and the versions its backward will check."""
+    parents = tuple([_edge(a) if isinstance(a, Tensor) and a.requires_grad else None for a in args])
+    versions = tuple([a._version if isinstance(a, Tensor) else None for a in args]) if op.reads else None
+    return Node(op, args, parents, versions, out)
+
+
+def _edge(t: Tensor):
+    node = t._node
+    return t if node is None else node
 
 
 def _dtype_ready(rule: str, arrays: list) -> list:
@@ -150,8 +163,10 @@ def _write(into: Tensor, data) -> None:
     np.copyto(target, data, casting="same_kind")
 
 
-# NumPy's in-place forms, for in-place ops that record nothing: `p -= lr * g` under
-# no_grad then makes no temporary copy of p, as hand-written NumPy would not.
+# SPEED PATH. NumPy's in-place forms, for in-place ops that record nothing: `p -= lr * g`
+# under no_grad then makes no temporary copy of p, as hand-written NumPy would not. The
+# plain path (the op out of place, then copied in) gives the same bits
+# (tests/test_speed_paths.py); what this buys is in benchmarks/PROFILE.md.
 _IN_PLACE: dict = {
     E.add: lambda a, b, out: np.add(a, b, out=out, casting="same_kind"),
     E.sub: lambda a, b, out: np.subtract(a, b, out=out, casting="same_kind"),

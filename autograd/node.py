@@ -44,17 +44,15 @@ class Node:
         "output",
     )
 
-    def __init__(self, op, inputs: tuple, out):
+    def __init__(self, op, inputs: tuple, parents: tuple, versions: tuple | None, out):
         self.op = op
         self.inputs = inputs
-        self.parents = tuple([_edge(x) for x in inputs])
-        self.versions = None
+        self.parents = parents
+        self.versions = versions
         self.out = None
-        if op.reads:
-            self.versions = tuple([_version_of(x) for x in inputs])
-            if op.reads_out:
-                counter = out._shared_counter()
-                self.out = (weakref.ref(out), out._data, counter, counter.value)
+        if op.reads_out:
+            counter = out._shared_counter()
+            self.out = (weakref.ref(out), out._data, counter, counter.value)
         self.scope = modes.scope
         self.trace = None
         self.hooks = None
@@ -69,17 +67,3 @@ class Node:
         return f"<{self.op.name} backward>"
 
 
-def _version_of(x):
-    """A Tensor's version (0 until it has a counter), or None for a number or an array."""
-    counter = getattr(x, "_counter", False)
-    if counter is False:
-        return None
-    return 0 if counter is None else counter.value
-
-
-def _edge(x):
-    """Where the gradient of argument x goes: its Node, x itself (a leaf that requires grad), or nowhere."""
-    if not getattr(x, "requires_grad", False):
-        return None
-    node = x._node
-    return x if node is None else node

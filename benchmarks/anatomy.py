@@ -18,7 +18,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from autograd import Tensor, engine, graph, no_grad  # noqa: E402
+from autograd import Tensor, apply, engine, no_grad  # noqa: E402
+from autograd._tensor import _record  # noqa: E402
 from autograd.ops.elementwise import add, mul  # noqa: E402
 
 
@@ -29,11 +30,11 @@ def per_call(stmt: str, namespace: dict, number: int = 100_000) -> float:
 
 def forward_pieces() -> list[tuple[str, float]]:
     x, y = np.array(0.5), np.array(1.5)  # 0-d arrays, as leaves hold
-    s = np.float64(0.5)  # a NumPy scalar, as 0-d op results hold
+    s = np.float64(0.5)  # a NumPy scalar
     a, b = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
-    n = a * 1.0  # a recorded node whose data is a NumPy scalar
+    n = a * 1.0  # a recorded node
     c = Tensor(x)  # a constant
-    ns = dict(locals(), np=np, graph=graph, add=add, mul=mul, Tensor=Tensor, op=mul.op, empty=lambda: None)
+    ns = dict(locals(), np=np, apply=apply, add=add, mul=mul, Tensor=Tensor, _record=_record, empty=lambda: None)
     with no_grad():
         n_nograd = per_call("n * 1.0001", ns)
     return [
@@ -42,12 +43,12 @@ def forward_pieces() -> list[tuple[str, float]]:
         ("NumPy: np.add(0-d, 0-d)", per_call("np.add(x, y)", ns)),
         ("NumPy: scalar * float (np.float64)", per_call("s * 1.0001", ns)),
         ("Tensor.__new__ alone", per_call("Tensor.__new__(Tensor)", ns)),
-        ("graph._constant (new Tensor, 1 attribute)", per_call("graph._constant(s)", ns)),
-        ("graph._node (new Tensor, 4 attributes)", per_call("graph._node(s, op, (n, 1.0001))", ns)),
+        ("Tensor._lift (new Tensor holding an array)", per_call("Tensor._lift(x)", ns)),
+        ("_record(mul, (n, 1.0001), out): a recorded op's Node", per_call("_record(mul, (n, 1.0001), n)", ns)),
         ("Tensor(0-d array) constructor", per_call("Tensor(x)", ns)),
         ("engine a + b, leaves (0-d arrays)", per_call("a + b", ns)),
-        ("engine add(a, b), no operator method", per_call("add(a, b)", ns)),
-        ("engine n * 1.0001, node (NumPy scalar)", per_call("n * 1.0001", ns)),
+        ("engine apply(add, a, b), no operator method", per_call("apply(add, a, b)", ns)),
+        ("engine n * 1.0001, a node", per_call("n * 1.0001", ns)),
         ("engine n * 1.0001 under no_grad (what VJPs run)", n_nograd),
         ("engine c + c, constants (nothing recorded)", per_call("c + c", ns)),
     ]

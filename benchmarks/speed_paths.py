@@ -1,0 +1,126 @@
+"""What each speed path buys: a workload timed with the path on and off, alternately, in one process.
+
+    python -m benchmarks.speed_paths
+
+Each path is switched off by swapping in the plain code it replaces (the same bits either way,
+as tests/test_speed_paths.py checks); rounds alternate on/off so that load on the machine falls
+on both. Prints the median per-step time of each and the gain.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import autograd  # noqa: E402
+from autograd import _tensor, numpy_errors  # noqa: E402
+from autograd.ops import classification  # noqa: E402
+
+from .workloads import mlp, moons  # noqa: E402
+
+
+def moons_step():
+    x, y = moons.data(256)
+    step = mlp.trainer("autograd", mlp.init_params(moons.SIZES, np.float64), lr=0.1)
+    x, y = mlp.wrap("autograd", x, y)
+    return lambda: step(x, y)
+
+
+def wide_step():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((512, 784)).astype(np.float32), rng.integers(0, 10, 512)
+    step = mlp.trainer("autograd", mlp.init_params([784, 1024, 1024, 10], np.float32), lr=0.01)
+    x, y = mlp.wrap("autograd", x, y)
+    return lambda: step(x, y)
+
+
+def errstate_off():
+    numpy_errors.state = numpy_errors.plain_state
+
+
+def errstate_on():
+    numpy_errors.state = ORIGINAL["state"]
+
+
+def in_place_off():
+    _tensor._IN_PLACE.clear()
+
+
+def in_place_on():
+    _tensor._IN_PLACE.update(ORIGINAL["in_place"])
+
+
+def row_max_off():
+    classification.row_max = lambda x, axis: x.max(axis=axis, keepdims=True)
+
+
+def row_max_on():
+    classification.row_max = ORIGINAL["row_max"]
+
+
+def linear_off():
+    autograd.linear = lambda x, w, b=None: x @ w.T + b if b is not None else x @ w.T
+
+
+def linear_on():
+    autograd.linear = ORIGINAL["linear"]
+
+
+def log_softmax_off():
+    autograd.log_softmax = lambda x, axis=-1: x - x.logsumexp(axis, keepdims=True)
+
+
+def log_softmax_on():
+    autograd.log_softmax = ORIGINAL["log_softmax"]
+
+
+def nll_loss_off():
+    autograd.nll_loss = lambda x, t, reduction="mean": -x[np.arange(len(t)), np.asarray(t)].mean()
+
+
+def nll_loss_on():
+    autograd.nll_loss = ORIGINAL["nll_loss"]
+
+
+ORIGINAL = {"linear": autograd.linear, "log_softmax": autograd.log_softmax, "nll_loss": autograd.nll_loss, "state": numpy_errors.state, "in_place": dict(_tensor._IN_PLACE), "row_max": classification.row_max}
+
+PATHS = [
+    ("NumPy's warnings off through the context variable (numpy_errors)", moons_step, 200, errstate_off, errstate_on),
+    ("log_softmax's row max by columns (ops/classification.row_max)", moons_step, 200, row_max_off, row_max_on),
+    ("Linear as one op, autograd.linear (instead of x @ W.T + b)", moons_step, 200, linear_off, linear_on),
+    ("log_softmax as one op (instead of x - logsumexp(x))", moons_step, 200, log_softmax_off, log_softmax_on),
+    ("nll_loss as one op (instead of gather, negate, mean)", moons_step, 200, nll_loss_off, nll_loss_on),
+    ("unrecorded in-place ops as NumPy in-place ufuncs (_tensor._IN_PLACE)", wide_step, 3, in_place_off, in_place_on),
+]  # fmt: skip
+
+
+def timed(step, n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
+def main() -> None:
+    for name, make, n, off, on in PATHS:
+        step = make()
+        for _ in range(3):
+            step()
+        with_path, without = [], []
+        for _ in range(7):
+            with_path.append(timed(step, n))
+            off()
+            without.append(timed(step, n))
+            on()
+        fast, slow = statistics.median(with_path), statistics.median(without)
+        print(f"{name}\n    on {fast * 1e6:9.1f} µs/step   off {slow * 1e6:9.1f} µs/step   gain {1 - fast / slow:6.1%}")
+
+
+if __name__ == "__main__":
+    main()
