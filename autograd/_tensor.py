@@ -76,13 +76,9 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
         arrays = _dtype_ready(op.dtype, arrays)
     token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
     try:
-        if into is not None and not record and op in _IN_PLACE:
-            _IN_PLACE[op](*arrays, into._data)
-            data = into._data
-        else:
-            data = op.forward(*arrays)
-            if into is not None:
-                _write(into, data)
+        data = op.forward(*arrays)
+        if into is not None:
+            _write(into, data)
     except (ValueError, IndexError, TypeError) as error:
         if into is not None and isinstance(error, TypeError):  # PyTorch's error for an in-place cast
             raise RuntimeError(
@@ -161,18 +157,6 @@ def _write(into: Tensor, data) -> None:
     if not target.flags.writeable:
         raise ValueError("the tensor is a read-only view (expand/broadcast_to); clone() it first")
     np.copyto(target, data, casting="same_kind")
-
-
-# SPEED PATH. NumPy's in-place forms, for in-place ops that record nothing: `p -= lr * g`
-# under no_grad then makes no temporary copy of p, as hand-written NumPy would not. The
-# plain path (the op out of place, then copied in) gives the same bits
-# (tests/test_speed_paths.py); what this buys is in benchmarks/PROFILE.md.
-_IN_PLACE: dict = {
-    E.add: lambda a, b, out: np.add(a, b, out=out, casting="same_kind"),
-    E.sub: lambda a, b, out: np.subtract(a, b, out=out, casting="same_kind"),
-    E.mul: lambda a, b, out: np.multiply(a, b, out=out, casting="same_kind"),
-    E.div: lambda a, b, out: np.true_divide(a, b, out=out, casting="same_kind"),
-}
 
 
 _UFUNC_OPS = {

@@ -65,5 +65,3 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.op.name} backward>"
-
-

@@ -34,7 +34,9 @@ def forward_pieces() -> list[tuple[str, float]]:
     a, b = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
     n = a * 1.0  # a recorded node
     c = Tensor(x)  # a constant
-    ns = dict(locals(), np=np, apply=apply, add=add, mul=mul, Tensor=Tensor, _record=_record, empty=lambda: None)
+    ns = dict(
+        locals(), np=np, apply=apply, add=add, mul=mul, Tensor=Tensor, _record=_record, empty=lambda: None
+    )
     with no_grad():
         n_nograd = per_call("n * 1.0001", ns)
     return [
@@ -44,7 +46,10 @@ def forward_pieces() -> list[tuple[str, float]]:
         ("NumPy: scalar * float (np.float64)", per_call("s * 1.0001", ns)),
         ("Tensor.__new__ alone", per_call("Tensor.__new__(Tensor)", ns)),
         ("Tensor._lift (new Tensor holding an array)", per_call("Tensor._lift(x)", ns)),
-        ("_record(mul, (n, 1.0001), out): a recorded op's Node", per_call("_record(mul, (n, 1.0001), n)", ns)),
+        (
+            "_record(mul, (n, 1.0001), out): a recorded op's Node",
+            per_call("_record(mul, (n, 1.0001), n)", ns),
+        ),
         ("Tensor(0-d array) constructor", per_call("Tensor(x)", ns)),
         ("engine a + b, leaves (0-d arrays)", per_call("a + b", ns)),
         ("engine apply(add, a, b), no operator method", per_call("apply(add, a, b)", ns)),

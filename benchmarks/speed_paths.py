@@ -19,8 +19,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import autograd  # noqa: E402
-from autograd import _tensor, numpy_errors  # noqa: E402
-from autograd.ops import classification  # noqa: E402
+from autograd import numpy_errors  # noqa: E402
 
 from .workloads import mlp, moons  # noqa: E402
 
@@ -32,36 +31,12 @@ def moons_step():
     return lambda: step(x, y)
 
 
-def wide_step():
-    rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((512, 784)).astype(np.float32), rng.integers(0, 10, 512)
-    step = mlp.trainer("autograd", mlp.init_params([784, 1024, 1024, 10], np.float32), lr=0.01)
-    x, y = mlp.wrap("autograd", x, y)
-    return lambda: step(x, y)
-
-
 def errstate_off():
     numpy_errors.state = numpy_errors.plain_state
 
 
 def errstate_on():
     numpy_errors.state = ORIGINAL["state"]
-
-
-def in_place_off():
-    _tensor._IN_PLACE.clear()
-
-
-def in_place_on():
-    _tensor._IN_PLACE.update(ORIGINAL["in_place"])
-
-
-def row_max_off():
-    classification.row_max = lambda x, axis: x.max(axis=axis, keepdims=True)
-
-
-def row_max_on():
-    classification.row_max = ORIGINAL["row_max"]
 
 
 def linear_off():
@@ -88,15 +63,18 @@ def nll_loss_on():
     autograd.nll_loss = ORIGINAL["nll_loss"]
 
 
-ORIGINAL = {"linear": autograd.linear, "log_softmax": autograd.log_softmax, "nll_loss": autograd.nll_loss, "state": numpy_errors.state, "in_place": dict(_tensor._IN_PLACE), "row_max": classification.row_max}
+ORIGINAL = {
+    "linear": autograd.linear,
+    "log_softmax": autograd.log_softmax,
+    "nll_loss": autograd.nll_loss,
+    "state": numpy_errors.state,
+}
 
 PATHS = [
     ("NumPy's warnings off through the context variable (numpy_errors)", moons_step, 200, errstate_off, errstate_on),
-    ("log_softmax's row max by columns (ops/classification.row_max)", moons_step, 200, row_max_off, row_max_on),
     ("Linear as one op, autograd.linear (instead of x @ W.T + b)", moons_step, 200, linear_off, linear_on),
     ("log_softmax as one op (instead of x - logsumexp(x))", moons_step, 200, log_softmax_off, log_softmax_on),
     ("nll_loss as one op (instead of gather, negate, mean)", moons_step, 200, nll_loss_off, nll_loss_on),
-    ("unrecorded in-place ops as NumPy in-place ufuncs (_tensor._IN_PLACE)", wide_step, 3, in_place_off, in_place_on),
 ]  # fmt: skip
 
 
@@ -119,7 +97,9 @@ def main() -> None:
             without.append(timed(step, n))
             on()
         fast, slow = statistics.median(with_path), statistics.median(without)
-        print(f"{name}\n    on {fast * 1e6:9.1f} µs/step   off {slow * 1e6:9.1f} µs/step   gain {1 - fast / slow:6.1%}")
+        print(
+            f"{name}\n    on {fast * 1e6:9.1f} µs/step   off {slow * 1e6:9.1f} µs/step   gain {1 - fast / slow:6.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -163,7 +163,10 @@ def test_grads_never_share_memory():
 def test_a_hook_must_keep_the_gradients_shape():
     x = leaf()
     x.register_hook(lambda g: g.sum())
-    with pytest.raises(RuntimeError, match=r"returned a gradient of shape \(\), but the gradient it replaces has shape \(4,\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"returned a gradient of shape \(\), but the gradient it replaces has shape \(4,\)",
+    ):
         (x * 2).sum().backward()
 
 

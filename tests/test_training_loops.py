@@ -122,7 +122,10 @@ def test_scaling_a_parameter_in_place_keeps_it_a_trainable_parameter():
 
 def test_micrograds_update_on_0d_tensors_trains_like_the_math():
     # micrograd's loop: p.data += -lr * p.grad, on scalars.
-    a, b = Tensor(0.5, requires_grad=True, dtype=np.float64), Tensor(-0.3, requires_grad=True, dtype=np.float64)
+    a, b = (
+        Tensor(0.5, requires_grad=True, dtype=np.float64),
+        Tensor(-0.3, requires_grad=True, dtype=np.float64),
+    )
     av, bv = 0.5, -0.3
     for _ in range(20):
         loss = (a * 2.0 + b - 1.0) ** 2 + a * a
