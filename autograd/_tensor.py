@@ -563,9 +563,10 @@ class Tensor:
     def _old_self(self, copy: bool) -> Tensor:
         """self as it is now, as its own object: the input of an in-place op on self.
 
-        A copy when the op's backward reads that value; otherwise a view, whose value
-        backward never reads.
+        A copy when the op's backward reads that value, or when self has a history (which
+        pictures draw with the value it had); otherwise a view, whose value nothing reads.
         """
+        copy = copy or self._node is not None
         old = Tensor.__new__(Tensor)
         old._data = self._data.copy() if copy else self._data
         old._node = self._node
