@@ -12,6 +12,7 @@ into the array and bumps the counter; backward compares the versions it saved.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 import weakref
 from collections import namedtuple
@@ -827,7 +828,7 @@ class Tensor:
         if unbiased is not None:
             correction = int(unbiased)
         centred = self - self.mean(axis, keepdims=True)
-        return (centred * centred).sum(axis, keepdims) / builtins_max(
+        return (centred * centred).sum(axis, keepdims) / builtins.max(
             _count(self.shape, axis) - correction, 0
         )
 
@@ -894,7 +895,7 @@ class Tensor:
         dim = int(dim)
         indices = apply(arg_op, self, dim, True)
         where = list(np.indices(indices.shape, sparse=True))
-        where[dim % builtins_max(self.ndim, 1)] = indices._data
+        where[dim % builtins.max(self.ndim, 1)] = indices._data
         values = self[tuple(where)] if self.ndim else self
         if not keepdims:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
@@ -995,7 +996,6 @@ class Tensor:
         return apply(S.setitem, self, S.normalize_index(index), _operand(value))
 
 
-builtins_max = max
 _COMPARABLE = (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple)
 
 
@@ -1050,11 +1050,11 @@ def _reduced_shape(shape, axis):
 
 def _normal_axis(axis: int, ndim: int, name: str, shape: tuple) -> int:
     """axis as a non-negative int, or an error naming the op and the shape."""
-    if not -ndim <= axis < builtins_max(ndim, 1):
+    if not -ndim <= axis < builtins.max(ndim, 1):
         raise np.exceptions.AxisError(
             f"{name}: axis {axis} is out of bounds for array of dimension {ndim} (input shapes: {shape})"
         )
-    return axis % builtins_max(ndim, 1)
+    return axis % builtins.max(ndim, 1)
 
 
 def _shape_arg(args: tuple) -> tuple:
