@@ -147,6 +147,11 @@ def _integral(a) -> bool:
 def _write(into: Tensor, data) -> None:
     """An in-place op's result into its tensor's array, which keeps its shape and dtype."""
     target = into._data
+    if not target.flags.writeable:
+        raise ValueError("the tensor is a read-only view (expand/broadcast_to); clone() it first")
+    if type(data) is np.ndarray and data.shape == target.shape and data.dtype == target.dtype:
+        target[...] = data  # the common case: nothing to check
+        return
     if np.shape(data) != target.shape and np.broadcast_shapes(np.shape(data), target.shape) != target.shape:
         raise ValueError(
             f"the result has shape {np.shape(data)}, which cannot be written into shape {target.shape}"
@@ -155,8 +160,6 @@ def _write(into: Tensor, data) -> None:
         raise TypeError(
             f"the result has dtype {np.result_type(data)}, which cannot be written into a {target.dtype} tensor"
         )
-    if not target.flags.writeable:
-        raise ValueError("the tensor is a read-only view (expand/broadcast_to); clone() it first")
     np.copyto(target, data, casting="same_kind")
 
 
