@@ -74,7 +74,7 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
     record = record and modes.grad_enabled and op.differentiable
     # Tensors of one float dtype, with Python numbers: NumPy's result dtype is PyTorch's already.
     if op.dtype is not None and (dtype is None or dtype is False or dtype.kind != "f"):
-        arrays = _dtype_ready(op.dtype, arrays)
+        arrays = dtypes.ready(op.dtype, arrays)
     token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
     try:
         data = op.forward(*arrays)
@@ -118,30 +118,6 @@ def _record(op, args: tuple, out: Tensor) -> Node:
 def _edge(t: Tensor):
     node = t._node
     return t if node is None else node
-
-
-def _dtype_ready(rule: str, arrays: list) -> list:
-    """The arrays cast so that NumPy's result has PyTorch's dtype (see autograd.dtypes)."""
-    if rule == "float":
-        for a in arrays:
-            if type(a) is np.ndarray and a.dtype.kind in "biu":
-                return [a.astype(dtypes.get_default_dtype()) if _integral(a) else a for a in arrays]
-        return arrays
-    if dtypes.is_plain(arrays):
-        return arrays
-    target = dtypes.promote(arrays)
-    if any(isinstance(a, np.ndarray) and a.dtype == target for a in arrays):
-        # NumPy computes in the target dtype already; cast only what would widen it (a bool mask would not).
-        return [a.astype(target) if _widens(a, target) else a for a in arrays]
-    return [a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays]
-
-
-def _widens(a, target: np.dtype) -> bool:
-    return isinstance(a, np.ndarray) and np.result_type(a.dtype, target) != target
-
-
-def _integral(a) -> bool:
-    return isinstance(a, np.ndarray) and a.dtype.kind in "biu"
 
 
 def _write(into: Tensor, data) -> None:
@@ -806,8 +782,7 @@ class Tensor:
 
     def where(self, condition, other) -> Tensor:
         """self where condition holds, else other (PyTorch's Tensor.where)"""
-        condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
-        return apply(E.where, condition.astype(bool, copy=False), self, _operand(other))
+        return apply(E.where, mask_of(condition), self, _operand(other))
 
     # -- reductions: axis/keepdims, or PyTorch's dim/keepdim ------------------------------
 
@@ -1000,6 +975,12 @@ class Tensor:
 
 
 _COMPARABLE = (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple)
+
+
+def mask_of(condition) -> np.ndarray:
+    """A condition (a Tensor, an array or a list) as a bool array: where's first argument."""
+    condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    return condition.astype(bool, copy=False)
 
 
 def _operand(x):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-float32 = float_ = np.dtype(np.float32)
+float32 = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
 float16 = half = np.dtype(np.float16)
 int64 = long = np.dtype(np.int64)
-int32 = int_ = np.dtype(np.int32)
+int32 = np.dtype(np.int32)
 int16 = short = np.dtype(np.int16)
 int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
@@ -48,10 +48,10 @@ def as_dtype(dtype) -> np.dtype:
 
 def array_of(data, dtype: np.dtype | None = None) -> np.ndarray:
     """Python data as an array: floats become the default float dtype, ints int64, bools bool."""
-    array = np.array(data)
-    if dtype is not None and array.dtype.kind in "fiub":
-        return np.array(data, dtype=dtype)
+    array = np.array(data)  # Python floats are read as float64: no precision is lost yet
     kind = array.dtype.kind
+    if dtype is not None and kind in "fiub":
+        return array.astype(dtype)
     if kind == "f" and array.dtype != _default:
         array = array.astype(_default)
     elif kind in "iu" and array.dtype != int64:
@@ -121,3 +121,30 @@ def is_plain(operands) -> bool:
     if dtype is None:
         return not masks or number <= 0
     return number <= _CATEGORY[dtype.kind]
+
+
+def ready(rule: str, arrays: list) -> list:
+    """An op's arrays cast so that NumPy's result has PyTorch's dtype.
+
+    `rule` is the op's: "float" (integer and bool operands become the default float dtype)
+    or "promote" (every operand meets the dtype `promote` chooses).
+    """
+    if rule == "float":
+        if any(_integral(a) for a in arrays):
+            return [a.astype(_default) if _integral(a) else a for a in arrays]
+        return arrays
+    if is_plain(arrays):
+        return arrays
+    target = promote(arrays)
+    if any(isinstance(a, np.ndarray) and a.dtype == target for a in arrays):
+        # NumPy computes in the target dtype already; cast only what would widen it (a bool mask would not).
+        return [a.astype(target) if _widens(a, target) else a for a in arrays]
+    return [a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays]
+
+
+def _integral(a) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype.kind in "biu"
+
+
+def _widens(a, target: np.dtype) -> bool:
+    return isinstance(a, np.ndarray) and np.result_type(a.dtype, target) != target

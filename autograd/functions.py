@@ -11,7 +11,7 @@ import functools
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ._tensor import Tensor, _operand, apply
+from ._tensor import Tensor, _operand, apply, mask_of
 from .factories import as_tensor
 from .ops import classification as C
 from .ops import elementwise as E
@@ -112,8 +112,7 @@ def linear(x, weight, bias=None) -> Tensor:
 
 def where(condition, a, b) -> Tensor:
     """Elementwise choice: a where condition holds, else b. The condition carries no gradient."""
-    condition = condition.numpy() if isinstance(condition, Tensor) else np.asarray(condition)
-    return apply(E.where, condition.astype(bool, copy=False), _operand(a), _operand(b))
+    return apply(E.where, mask_of(condition), _operand(a), _operand(b))
 
 
 def nll_loss(log_probs, target, reduction: str = "mean") -> Tensor:
