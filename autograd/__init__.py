@@ -89,6 +89,7 @@ from .gradcheck import gradcheck, gradgradcheck
 from .ops.op import REGISTRY
 from .random import default_generator, manual_seed
 from .state import enable_grad, is_grad_enabled, no_grad, scope, set_grad_enabled
+from .tracing import Traced, TraceError, TraceMismatch, is_recording, trace
 
 float = float32  # noqa: A001  (PyTorch's alias: torch.float is float32)
 bool = bool_  # noqa: A001
@@ -113,6 +114,7 @@ __all__ = [
     "detect_anomaly", "AnomalyError", "is_anomaly_enabled",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "scope",
     "grad", "gradcheck", "gradgradcheck", "toposort", "backward_order",
+    "trace", "Traced", "TraceError", "TraceMismatch", "is_recording",
     "set_default_dtype", "get_default_dtype", "manual_seed", "default_generator",
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "float", "double", "half", "long", "short", "bool",

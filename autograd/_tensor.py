@@ -29,6 +29,7 @@ from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
 from .ops.op import ShapeError
+from .recording import refuse
 from .state import modes
 
 
@@ -73,11 +74,12 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
         arrays.append(a)
     record = record and modes.grad_enabled and op.differentiable
     # Tensors of one float dtype, with Python numbers: NumPy's result dtype is PyTorch's already.
+    prepared = arrays
     if op.dtype is not None and (dtype is None or dtype is False or dtype.kind != "f"):
-        arrays = dtypes.ready(op.dtype, arrays)
+        prepared = dtypes.ready(op.dtype, arrays)
     token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
     try:
-        data = op.forward(*arrays)
+        data = op.forward(*prepared)
         if into is not None:
             _write(into, data)
     except (ValueError, IndexError, TypeError) as error:
@@ -92,16 +94,17 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
         out = into
         out._bump()
     else:
-        if type(data) is not np.ndarray:  # NumPy hands back scalars for 0-d results
-            data = np.asarray(data)
         out = Tensor.__new__(Tensor)
-        out._data = data
+        # NumPy hands back scalars for 0-d results
+        out._data = data if type(data) is np.ndarray else np.asarray(data)
         if op.view and isinstance(args[0], Tensor) and np.may_share_memory(data, args[0]._data):
             out._counter = args[0]._shared_counter()
             out._view_of = (args[0], op, args[1:])
     if record:
         out.requires_grad = True
         out._node = _record(op, args, out)
+    if modes.recorder is not None:  # autograd.trace is recording this call
+        modes.recorder.applied(op, args, arrays, prepared, data, out, into)
     if modes.anomaly:
         anomaly.check_forward(op, out, args)
     return out
@@ -217,6 +220,8 @@ class Tensor:
     @property
     def data(self) -> Tensor:
         """A Tensor sharing this one's memory that does not require grad; writes to it are not tracked."""
+        if modes.recorder is not None:  # the array's owner: a replay checks it still holds it
+            modes.recorder.var(self._data, self)
         out = Tensor.__new__(Tensor)
         out._data = self._data
         return out
@@ -240,6 +245,8 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The array itself (shared memory)."""
+        if modes.recorder is not None:
+            raise refuse("numpy()")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -316,6 +323,8 @@ class Tensor:
                 UserWarning,
                 stacklevel=2,
             )
+        if modes.recorder is not None:
+            modes.recorder.grad_read(self)
         return self._grad
 
     @grad.setter
@@ -327,6 +336,8 @@ class Tensor:
                 raise ValueError(
                     f"grad: a gradient of shape {value.shape} for a tensor of shape {self.shape}"
                 )
+        if modes.recorder is not None:
+            modes.recorder.grad_set(self, value)
         self._grad = value
 
     # What the drawing code reads: the op, its arguments, its scope and its call site.
@@ -371,11 +382,15 @@ class Tensor:
     # -- conversions -------------------------------------------------------------------
 
     def item(self) -> float | int | bool:
+        if modes.recorder is not None:
+            raise refuse("item()")
         if self._data.size != 1:
             raise ValueError(f"item(): tensor of shape {self.shape} has {self.numel()} elements, not 1")
         return self._data.item()
 
     def tolist(self):
+        if modes.recorder is not None:
+            raise refuse("tolist()")
         return self._data.tolist()
 
     def astype(self, dtype) -> Tensor:
@@ -413,9 +428,13 @@ class Tensor:
         return self.astype(np.bool_)
 
     def __float__(self) -> float:
+        if modes.recorder is not None:
+            raise refuse("float()")
         return float(self.item())
 
     def __int__(self) -> int:
+        if modes.recorder is not None:
+            raise refuse("int()")
         return int(self.item())
 
     def __index__(self) -> int:
@@ -426,6 +445,8 @@ class Tensor:
         return int(self._data.item())
 
     def __bool__(self) -> bool:
+        if modes.recorder is not None:
+            raise refuse("bool()")
         return bool(self._data)
 
     def __len__(self) -> int:
@@ -450,6 +471,8 @@ class Tensor:
         return f"Tensor({body}{''.join(', ' + e for e in extras)})"
 
     def __format__(self, spec: str) -> str:
+        if modes.recorder is not None:
+            raise refuse("format()")
         if self._data.ndim == 0:
             return format(self._data.item(), spec)
         return format(str(self), spec)
@@ -549,6 +572,8 @@ class Tensor:
         copy = copy or self._node is not None
         old = Tensor.__new__(Tensor)
         old._data = self._data.copy() if copy else self._data
+        if copy and modes.recorder is not None:
+            modes.recorder.copied(self._data, old._data, self)
         old._node = self._node
         old.requires_grad = self.requires_grad
         old.name = self.name
@@ -661,7 +686,30 @@ class Tensor:
     def __invert__(self) -> Tensor:
         if self.dtype != np.bool_:
             raise TypeError(f"~ is logical not, for bool tensors; this one is {self.dtype}")
-        return Tensor._lift(~self._data)
+        return apply(E.logical_not, self)
+
+    def __and__(self, other) -> Tensor:
+        return apply(E.logical_and, self, _operand(other))
+
+    __rand__ = __and__
+
+    def __or__(self, other) -> Tensor:
+        return apply(E.logical_or, self, _operand(other))
+
+    __ror__ = __or__
+
+    def logical_not(self) -> Tensor:
+        return apply(E.logical_not, self)
+
+    def logical_and(self, other) -> Tensor:
+        return apply(E.logical_and, self, _operand(other))
+
+    def logical_or(self, other) -> Tensor:
+        return apply(E.logical_or, self, _operand(other))
+
+    def isnan(self) -> Tensor:
+        """Whether each element is NaN (a bool tensor, no gradient)"""
+        return apply(E.isnan, self)
 
     def __lt__(self, other) -> Tensor:
         return apply(E.lt, self, _operand(other))

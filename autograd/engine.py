@@ -122,6 +122,10 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
     given: set[int] = {id(s._data) for s in seeds}  # arrays a .grad must not share
     previous_mode = modes.grad_enabled
     modes.grad_enabled = create_graph
+    recorder = modes.recorder
+    if recorder is not None:  # a trace marks what backward computes as such
+        recorder.backward_depth += 1
+        recorder.seen_backward = True
     try:
         with backward_checks() as check:
             while order:
@@ -150,6 +154,8 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
                         v.inputs = v.parents = v.out = v.versions = None
     finally:
         modes.grad_enabled = previous_mode
+        if recorder is not None:
+            recorder.backward_depth -= 1
     return found
 
 
@@ -162,6 +168,9 @@ def _through(node, g, grads: dict, check) -> None:
         _check_versions(node)
     out = _output_of(node, g)
     vjps = op.vjps
+    recorder = modes.recorder
+    if recorder is not None:
+        recorder.through(node)
     for i, p in enumerate(parents):
         if p is None:
             continue
@@ -175,6 +184,8 @@ def _through(node, g, grads: dict, check) -> None:
             gx = gx.sum_to(x.shape)
         if gx._data.dtype != x.dtype:
             gx = gx.astype(x.dtype)
+        if recorder is not None:
+            recorder.gradient_of(inputs[i], gx)
         before = grads.get(p)
         grads[p] = gx if before is None else before + gx
 
@@ -238,10 +249,20 @@ def _accumulate(t, g, given: set[int]) -> None:
     if g.dtype != t.dtype:
         g = g.astype(t.dtype)
     data = g._data
+    recorder = modes.recorder
     if id(data) in given or data.base is not None or not data.flags.writeable:
-        g = g + 0.0 if g.requires_grad else g._lift(data.copy())
+        if g.requires_grad:
+            g = g + 0.0
+        else:
+            g = g._lift(data.copy())
+            if recorder is not None:
+                recorder.copied(data, g._data)
     given.add(id(g._data))
+    if recorder is not None:
+        recorder.grad_read(t)
     t._grad = g if t._grad is None else t._grad + g
+    if recorder is not None:
+        recorder.grad_set(t, t._grad)
 
 
 class _collector_paused:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ._tensor import Tensor, _shape_arg
 from .dtypes import as_dtype, get_default_dtype
-from .random import default_generator
+from .random import draw
 
 
 def _make(array: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -76,13 +76,19 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) ->
     return _make(np.arange(start, stop, step, dtype=as_dtype(dtype)), requires_grad)
 
 
+def _drawn(draws: np.ndarray, dtype, requires_grad: bool) -> Tensor:
+    """Float64 draws as a tensor of dtype; the cast is an op, so that a trace records it."""
+    out = Tensor._lift(draws)
+    if out.dtype != _dtype(dtype):
+        out = out.astype(_dtype(dtype))
+    return _make(out._data, requires_grad) if requires_grad else out
+
+
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Draws from the standard normal distribution (seeded by manual_seed)."""
-    draws = default_generator().standard_normal(_shape_arg(shape))
-    return _make(draws.astype(_dtype(dtype)), requires_grad)
+    return _drawn(draw("standard_normal", _shape_arg(shape)), dtype, requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Draws uniform in [0, 1) (seeded by manual_seed)."""
-    draws = default_generator().random(_shape_arg(shape))
-    return _make(draws.astype(_dtype(dtype)), requires_grad)
+    return _drawn(draw("random", _shape_arg(shape)), dtype, requires_grad)

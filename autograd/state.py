@@ -18,6 +18,7 @@ class _Modes(threading.local):
     grad_enabled: bool = True
     scope: tuple[str, ...] = ()
     anomaly: bool = False
+    recorder = None  # while autograd.trace records a call: its Recorder (see recording.py)
 
 
 modes = _Modes()

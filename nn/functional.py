@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor, clip, default_generator, log, maximum, minimum, relu, sigmoid, tanh
+from autograd import Tensor, clip, log, maximum, minimum, relu, sigmoid, tanh
 
 __all__ = [
     "linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "softplus", "dropout",
@@ -56,8 +56,8 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if p == 1.0:
         return x * 0.0
     x = _tensor(x)
-    keep = default_generator().random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+    keep = autograd.rand(*x.shape, dtype=np.float64) >= p
+    return x * (keep.astype(x.dtype) * (1.0 / (1.0 - p)))
 
 
 # -- losses ---------------------------------------------------------------------
@@ -71,7 +71,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     """
     x = _logits("cross_entropy", input)
     _check_reduction("cross_entropy", reduction)
-    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+    t = np.asarray(target)  # its dtype and shape decide which loss this is
     if t.dtype.kind == "f" and t.shape == x.shape:
         return _soft_cross_entropy(x, target, reduction)
     return _pick_and_reduce(
@@ -247,7 +247,7 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 
 def _class_indices(fn: str, x: Tensor, target: Any) -> np.ndarray:
     """The target as an int array of shape (N,) with values in [0, C), or an error saying what is wrong."""
-    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+    t = np.asarray(target)  # a Tensor's own array: checked here, then indexed with
     expected = x.shape[:-1]
     if t.dtype.kind not in "iu":
         hint = f"; class probabilities must have the input's shape {x.shape}" if t.dtype.kind == "f" else ""
@@ -304,7 +304,7 @@ def _same_shape_target(fn: str, x: Tensor, target: Any) -> Any:
 
 def _check_range(fn: str, what: str, values: Any, lo: float, hi: float) -> None:
     """Every value must lie in [lo, hi]."""
-    data = values.numpy() if isinstance(values, Tensor) else values
+    data = np.asarray(values)
     if np.size(data) and (np.min(data) < lo or np.max(data) > hi):
         raise ValueError(
             f"{fn}: {what} must lie in [{lo}, {hi}], got values from {np.min(data)} to {np.max(data)}"

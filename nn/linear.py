@@ -45,13 +45,12 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
             x = Tensor(x)
-        data = x.numpy()
-        if data.dtype.kind != "f":
+        if x.dtype.kind != "f":
             raise TypeError(
                 f"Linear: expected a floating-point input (like the weight, {self.weight.dtype}), "
                 f"got {x.dtype}; convert it with .float() or .astype(...)"
             )
-        if data.ndim == 0 or data.shape[-1] != self.in_features:
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}, out_features={self.out_features}): the input's last "
                 f"axis must have {self.in_features} features, got input of shape {x.shape}"

@@ -15,9 +15,9 @@ import numpy as np
 from .op import primitive
 
 
-def _value(x):
-    """The array behind a Tensor operand, or the operand itself (a number or an array)."""
-    return x.numpy() if hasattr(x, "numpy") else x
+def _isnan(x):
+    """isnan of a Tensor (an op, so a trace records it), an array or a number."""
+    return x.isnan() if hasattr(x, "isnan") else np.isnan(x)
 
 
 @primitive(lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote")
@@ -60,22 +60,19 @@ def _pow_grad_base(g, out, a, b):
     """b·a^(b-1); where b = 0 it is 0, even at a = 0 (a⁰ is constant, but a^(b-1) is inf there)"""
     if isinstance(b, (int, float)):  # the common x**2
         return g * 0.0 if b == 0 else g * b * a ** (b - 1)
-    zero = np.equal(_value(b), 0)
-    if zero.any():
-        a = a.where(~zero, 1.0)  # those terms are 0·finite = 0, also when differentiated again
+    a = a.where(~(b == 0), 1.0)  # those terms are 0·finite = 0, also when differentiated again
     return g * b * a ** (b - 1)
 
 
 def _pow_grad_exponent(g, out, a, b):
     """a^b·log a; where a = 0 and b >= 0 it is 0 (0^b is flat in b there), as PyTorch"""
     if isinstance(a, (int, float)):
-        if a == 0:  # 0^b is flat where b >= 0, and log 0 = -inf where it is not
-            return g * out * np.where(np.greater_equal(_value(b), 0), 0.0, -np.inf)
+        if a == 0:  # 0^b is flat where b >= 0, and log 0 = -inf where it is not: log of that mask
+            return g * out * (b >= 0).astype(np.float64).log()
         return g * out * (math.log(a) if a > 0 else math.nan)
-    flat = np.equal(_value(a), 0) & np.greater_equal(_value(b), 0)
-    if not hasattr(a, "numpy"):  # a constant array base
-        return g * out * np.log(np.where(flat, 1.0, a))
-    return g * out * (a.where(~flat, 1.0).log() if flat.any() else a.log())
+    a = g._lift(a)  # a constant array base, too
+    flat = (a == 0) & (b >= 0)
+    return g * out * a.where(~flat, 1.0).log()
 
 
 @primitive(
@@ -138,13 +135,13 @@ def sigmoid(x):
     return np.exp(-np.logaddexp(0, -x))
 
 
-@primitive(lambda g, out, x: g * ~(out.numpy() <= 0), reads=(("out",),))
+@primitive(lambda g, out, x: g * ~(out <= 0), reads=(("out",),))
 def relu(x):
     """max(x, 0);  d/dx = 1(x > 0), and 1 at NaN (the gradient passes, as PyTorch's does)"""
     return np.maximum(x, 0)
 
 
-@primitive(lambda g, out, x: g * _sign(x.numpy()), reads=(("x",),))
+@primitive(lambda g, out, x: g * x.sign(), reads=(("x",),))
 def abs(x):
     """|x|;  d/dx = sign x (0 at 0, and at NaN, as PyTorch's)"""
     return np.abs(x)
@@ -152,13 +149,9 @@ def abs(x):
 
 def _inside(x, lo, hi):
     """1 where lo <= x <= hi: clip passes gradient only there (NaN is outside)."""
-    x = x.numpy()
-    mask = np.ones(x.shape, dtype=bool)
-    if lo is not None:
-        mask &= x >= lo
-    if hi is not None:
-        mask &= x <= hi
-    return mask
+    if lo is None:
+        return True if hi is None else x <= hi
+    return x >= lo if hi is None else (x >= lo) & (x <= hi)
 
 
 @primitive(lambda g, out, x, lo, hi: g * _inside(x, lo, hi), reads=(("x",),), dtype="promote")
@@ -172,8 +165,7 @@ def _share(a, b):
 
     PyTorch's rule: a NaN propagates, and so does the gradient, to both operands.
     """
-    a, b = _value(a), _value(b)
-    return (a > b) + 0.5 * (a == b) + (np.isnan(a) | np.isnan(b))
+    return (a > b) + 0.5 * (a == b) + (_isnan(a) | _isnan(b))
 
 
 @primitive(
@@ -203,7 +195,7 @@ def minimum(a, b):
 @primitive(
     None,
     lambda g, out, cond, a, b: g.where(cond, 0.0),
-    lambda g, out, cond, a, b: g.where(~cond, 0.0),
+    lambda g, out, cond, a, b: g.where(~g._lift(cond), 0.0),
     arity=0,
     dtype="promote",
 )
@@ -259,6 +251,30 @@ def ne(a, b):
 
 def _sign(x):
     return np.where(np.isnan(x), 0, np.sign(x)).astype(np.result_type(x), copy=False)
+
+
+@primitive(differentiable=False, register=False)
+def logical_not(x):
+    """not x, elementwise, for bool x"""
+    return np.logical_not(x)
+
+
+@primitive(arity=2, differentiable=False, register=False)
+def logical_and(a, b):
+    """a and b, elementwise"""
+    return np.logical_and(a, b)
+
+
+@primitive(arity=2, differentiable=False, register=False)
+def logical_or(a, b):
+    """a or b, elementwise"""
+    return np.logical_or(a, b)
+
+
+@primitive(differentiable=False, register=False)
+def isnan(x):
+    """whether x is NaN, elementwise"""
+    return np.isnan(x)
 
 
 @primitive(differentiable=False, register=False)

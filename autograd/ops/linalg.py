@@ -38,7 +38,7 @@ def _column_major(x) -> bool:
     numbers), so that the transpose's own VJP hands W a row-major gradient. An in-place
     update of a row-major weight by a column-major gradient runs many times slower.
     """
-    data = x.numpy() if hasattr(x, "numpy") else x
+    data = np.asarray(x)  # its layout, not its values
     return (
         isinstance(data, np.ndarray)
         and data.ndim == 2

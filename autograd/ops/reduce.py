@@ -38,17 +38,17 @@ def sum(x, axis=None, keepdims=False):
     return x.sum(axis=axis, keepdims=keepdims)
 
 
-def _ties(x, out, axis, keepdims: bool) -> np.ndarray:
+def _ties(x, out, axis, keepdims: bool):
     """1/k at each of the k elements equal to the max (or min): ties share the gradient.
 
     With NaNs, PyTorch's rules: over all elements (`max()`) the NaNs share the gradient;
     along an axis (`amax`) a row whose max is NaN matches nothing, so gets 0/0 = NaN.
     """
-    x = x.numpy()
-    best = out.numpy() if keepdims else out.numpy().reshape(kept_shape(x.shape, axis))
+    best = out if keepdims else out.reshape(kept_shape(x.shape, axis))
     hits = x == best
     if axis is None:
-        hits |= np.isnan(x) & np.isnan(best)
+        hits = hits | (x.isnan() & best.isnan())
+    hits = hits.astype(np.float64)  # 1/k in float64, then rounded once by the product with g
     return hits / hits.sum(axis=axis, keepdims=True)
 
 
@@ -74,10 +74,10 @@ def _std_vjp(g, out, x, axis, keepdims, correction):
     std = out if keepdims else out.reshape(kept)
     n = x.numel() // builtins.max(std.numel(), 1)
     centred = x - x.mean(axis, keepdims=True)
-    nonzero = std.numpy() != 0
+    nonzero = std != 0
     # Divide by 1 where the std is 0, so that no 0/0 enters the graph of higher derivatives.
     slope = _spread(g, x, axis, keepdims) * centred / (std.where(nonzero, 1.0) * (n - correction))
-    return slope.where(np.broadcast_to(nonzero, x.shape), 0.0)
+    return slope.where(nonzero.broadcast_to(x.shape), 0.0)
 
 
 @primitive(_std_vjp, reads=(("x", "out"),))

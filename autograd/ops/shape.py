@@ -43,7 +43,7 @@ def normalize_index(index):
     normal = []
     for part in parts:
         if hasattr(part, "numpy") and not isinstance(part, np.ndarray):  # a Tensor
-            part = part.numpy()
+            part = np.asarray(part)
         elif isinstance(part, list):
             # [] reads as a float array; NumPy takes it as an empty integer index.
             part = np.asarray(part) if part else np.zeros(0, dtype=np.intp)
