@@ -196,6 +196,8 @@ class Tensor:
             data = data._data
         if isinstance(data, (np.ndarray, np.generic)):
             array = np.array(data, dtype=None if dtype is None else dtypes.as_dtype(dtype))
+            if modes.recorder is not None and type(data) is np.ndarray:  # a copy a trace must make too
+                modes.recorder.converted(data, array)
         else:  # Python data: straight into the dtype asked for (-0.3 as float64 is not float32's -0.3)
             array = dtypes.array_of(data, None if dtype is None else dtypes.as_dtype(dtype))
         if array.dtype.kind not in "fiub":
@@ -1013,9 +1015,9 @@ class Tensor:
         shape = tuple(shape)
         return self if shape == self.shape else apply(R.sum_to, self, shape)
 
-    def scatter_add(self, index, shape) -> Tensor:
+    def scatter_add(self, index, shape, distinct: bool = False) -> Tensor:
         """zeros(shape) with self added at index (the gradient of getitem)"""
-        return apply(S.scatter_add, self, index, tuple(shape))
+        return apply(S.scatter_add, self, index, tuple(shape), distinct)
 
     def setitem(self, index, value) -> Tensor:
         """A copy of self with value written at index (out of place: `x[index] = value` is in place)"""

@@ -126,6 +126,8 @@ def _propagate(roots, seeds, retain_graph: bool, create_graph: bool, wanted) -> 
     if recorder is not None:  # a trace marks what backward computes as such
         recorder.backward_depth += 1
         recorder.seen_backward = True
+        for s in seeds:
+            recorder.var(s._data, name="seed")
     try:
         with backward_checks() as check:
             while order:

@@ -50,10 +50,13 @@ class Recorder:
         self.watched: list[tuple[object, str, object]] = []  # (object, attribute, value) read
         self.generators: dict[int, object] = {}
         self.tensor_tokens: dict[int, object] = {}  # id(tensor) -> how the program names it
-        self.kept: list = []  # tensors named by token: kept alive so their ids stay theirs
+        self.tensor_names: dict[int, str] = {}  # id(tensor) -> the name of its variable
+        self.kept: list = []  # at the end, the tensors the program names (those still alive)
+        self.array_inputs: set[int] = set()  # positions of the arguments that are arrays, not Tensors
         self._known: dict[int, tuple[weakref.ref, int]] = {}  # id(array) -> (ref, variable)
         self._made: list[tuple[weakref.ref, int]] = []  # arrays the call made, to find the ones it keeps
         self._taken: dict[str, int] = {}
+        self.result_vars: list[int] = []  # the variables the call returns (set at its end)
         self.backward_depth = 0
         self.seen_backward = False
         self.aliased: set[int] = set()  # variables that may share memory with another variable
@@ -102,7 +105,10 @@ class Recorder:
     def token(self, x, owner=None):
         """How an argument appears in the program: a variable, a tuple of tokens, or a constant."""
         if isinstance(x, np.ndarray):
-            return ("var", self.var(x, owner))
+            name = _name_of(owner)
+            if name and modes.scope:  # a module's parameter: named by its path, as state_dict does
+                name = ".".join([part.split(" (")[0] for part in modes.scope[1:]] + [name])
+            return ("var", self.var(x, owner, name))
         if type(x) is tuple or type(x) is list:
             return (type(x).__name__, [self.token(e) for e in x])
         return ("const", x)
@@ -162,6 +168,15 @@ class Recorder:
         src = self.var(source, owner)
         self.entries.append(("copy", self.made(copy, self.names[src] + "_old", False), src, self.phase, ""))
 
+    def converted(self, source: np.ndarray, array: np.ndarray) -> None:
+        """Tensor(array) copied an array (casting it to another dtype, perhaps)."""
+        src = self.var(source)
+        v = self.made(array, self.names[src] + "_copy", False)
+        if array.dtype == source.dtype:
+            self.entries.append(("copy", v, src, self.phase, ""))
+        else:
+            self.entries.append(("cast", v, src, array.dtype, self.phase, "Tensor(...)"))
+
     def drew(self, array: np.ndarray, generator, method: str, args: tuple) -> None:
         """A random draw: the replay draws again, from the same generator, in the same order."""
         if generator is not None:
@@ -171,10 +186,38 @@ class Recorder:
 
     def _tensor_token(self, t):
         token = self.tensor_tokens.get(id(t))
-        if token is None:
-            token = self.tensor_tokens[id(t)] = ("tensor", t)
-            self.kept.append(t)
+        if token is None or (token[0] == "tensor" and token[1]() is not t):
+            # weakly held while recording: a tensor the call made may die in it
+            token = self.tensor_tokens[id(t)] = ("tensor", weakref.ref(t))
         return token
+
+    def finish(self) -> None:
+        """At the end of the call: hold the tensors that outlive it, and forget effects on the rest."""
+        alive = {}
+        for key, token in list(self.tensor_tokens.items()):
+            if token[0] == "tensor":
+                t = token[1]()
+                if t is None:
+                    del self.tensor_tokens[key]
+                else:
+                    self.tensor_tokens[key] = ("tensor", t)
+                    self.tensor_names[key] = self.name_of(t)
+                    alive[key] = t
+        self.entries = [
+            e for e in self.entries
+            if e[0] != "set_grad" or e[1][0] != "tensor" or e[1][1]() is not None
+        ]  # fmt: skip
+        self.entries = [_strong(e) for e in self.entries]
+        expected = {}
+        for key, (token, had_grad) in self.grads_expected.items():
+            if token[0] == "tensor":
+                t = token[1]() if isinstance(token[1], weakref.ref) else token[1]
+                if t is None:  # a tensor the call made and dropped: nothing to check next time
+                    continue
+                token = ("tensor", t)
+            expected[key] = (token, had_grad)
+        self.grads_expected = expected
+        self.kept = list(alive.values())
 
     def grad_read(self, t) -> None:
         """The call reads t.grad (the engine adding to it, or the user's code)."""
@@ -244,6 +287,18 @@ def _scope_label(scope: tuple[str, ...]) -> str:
     path = [part.split(" (")[0] for part in scope]
     kind = scope[-1].partition(" (")[2].rstrip(")")
     return ".".join(path) + (f" ({kind})" if kind else "")
+
+
+def _strong(entry: tuple) -> tuple:
+    """An entry with its weakly held tensor token made strong (for the program to use)."""
+    if entry[0] in ("set_grad", "load_grad"):
+        token = entry[1] if entry[0] == "set_grad" else entry[2]
+        if token[0] == "tensor" and isinstance(token[1], weakref.ref):
+            strong = ("tensor", token[1]())
+            return (
+                (entry[0], strong, *entry[2:]) if entry[0] == "set_grad" else (*entry[:2], strong, *entry[3:])
+            )
+    return entry
 
 
 def token_name(recorder: Recorder, token) -> str:

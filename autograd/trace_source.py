@@ -22,6 +22,15 @@ from ._tensor import Tensor
 from .random import default_generator
 from .recording import Recorder
 
+# SPEED PATH: an arithmetic op whose result only goes into an in-place write (an optimizer's
+# `p -= lr * g`) is written as NumPy's ufunc with `out=` the target, saving a temporary
+# array and a copy: `np.subtract(weight, mul4, out=weight)` for `sub4 = weight - mul4;
+# weight[...] = sub4`. The same ufunc on the same operands, with the result's dtype the
+# target's, gives the same bits. tests/test_trace.py compares both programs bit for bit;
+# benchmarks/trace_fusion.py measures the gain.
+FUSE_WRITES = True
+_UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "np.true_divide"}
+
 _PHASES = {"forward": "# forward", "backward": "# backward", "update": "# update"}
 
 
@@ -106,6 +115,21 @@ class _Writer:
         self.rebound -= {entry[1] for entry in writes if entry[1] in self.rebound and not entry[3]}
         self.arrays_needed = (targets - self.rebound) & rec.scalars
 
+        self.fused: dict[int, int] = {}  # an op's result variable -> the target it is written into
+        if FUSE_WRITES:
+            uses = _uses(rec)
+            made_by = {entry[1]: entry for entry in rec.entries if entry[0] == "op"}
+            for _, target, src, fast, *_ in writes:
+                op_entry = made_by.get(src)
+                if (
+                    fast
+                    and target not in self.rebound
+                    and uses.get(src) == 1
+                    and op_entry is not None
+                    and op_entry[2].name in _UFUNCS
+                    and len(op_entry[3]) == 2
+                ):
+                    self.fused[src] = target
         # 0-d arguments that are only read become NumPy scalars, whose arithmetic is faster
         self.scalar_inputs = {
             v for v in inputs if v in rec.zero_d and v not in targets and v not in rec.aliased
@@ -157,7 +181,7 @@ class _Writer:
         kind, value = token
         if kind == "input":
             return self.arg_names[value]
-        return self.bind(value, (getattr(value, "name", None) or "tensor") + "_tensor")
+        return self.bind(value, self.rec.tensor_names.get(id(value), "leaf") + "_tensor")
 
     def line(self, entry) -> tuple[str, str]:
         """(code, comment) for one entry."""
@@ -167,6 +191,8 @@ class _Writer:
         if kind == "op":
             _, out, op, tokens, *_ = entry
             args = [self.arg(t) for t in tokens]
+            if out in self.fused:
+                return f"{_UFUNCS[op.name]}({', '.join(args)}, out={n[self.fused[out]]})", "in place"
             call = _inline(op.forward, args) or f"{self.bind(op.forward, op.name)}({', '.join(args)})"
             if out in self.arrays_needed:  # a 0-d result that is written into later: an array, not a scalar
                 call = f"asarray({call})"
@@ -176,6 +202,8 @@ class _Writer:
             return f"{n[out]} = {n[src]}.astype({self.constant(dtype)})", "dtype promotion"
         if kind == "write":
             _, target, src, fast, *_ = entry
+            if src in self.fused:
+                return None
             if target in self.rebound:
                 return f"{n[target]} = {n[src]}", "in place"
             if fast:
@@ -213,6 +241,34 @@ class _Writer:
         return self.constant(value)
 
 
+def _uses(rec: Recorder) -> dict[int, int]:
+    """How many times each variable is read by the program (its steps and its result)."""
+    counts: dict[int, int] = {}
+
+    def count(token):
+        kind, value = token
+        if kind in ("var", "tensor_var"):
+            counts[value] = counts.get(value, 0) + 1
+        elif kind in ("tuple", "list"):
+            for t in value:
+                count(t)
+
+    for entry in rec.entries:
+        kind = entry[0]
+        if kind == "op":
+            for t in entry[3]:
+                count(t)
+        elif kind in ("cast", "copy"):
+            count(("var", entry[2]))
+        elif kind == "write":
+            count(("var", entry[2]))
+        elif kind == "set_grad" and entry[2] is not None:
+            count(("var", entry[2]))
+    for v in rec.result_vars:
+        count(("var", v))
+    return counts
+
+
 def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") -> tuple[str, dict]:
     """The program's source, and the namespace (ops, external arrays, tensors) it runs in."""
     w = _Writer(rec, arg_names)
@@ -220,14 +276,20 @@ def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") 
         w.namespace[w.names[v]] = array
     body: list[tuple[str, str]] = []
     for v, token in rec.inputs:
+        array = "" if token[1] in rec.array_inputs else "._data"
         scalar = "[()]" if v in w.scalar_inputs else ""
-        body.append((f"{w.names[v]} = {w.arg_names[token[1]]}._data{scalar}", "input"))
+        if array or scalar:
+            body.append((f"{w.names[v]} = {w.arg_names[token[1]]}{array}{scalar}", "input"))
+        else:
+            w.names[v] = w.arg_names[token[1]]  # an array argument is its own variable
     phase = None
     for entry in rec.entries:
         if entry[-2] != phase:
             phase = entry[-2]
             body.append((_PHASES[phase], None))
-        body.append(w.line(entry))
+        line = w.line(entry)
+        if line is not None:
+            body.append(line)
     if rec.bumps:
         body.append(("# versions of the tensors changed in place, as eager leaves them", None))
         for counter, count in rec.bumps.values():

@@ -186,15 +186,18 @@ class Traced:
         rec = Recorder()
         names = _argument_names(self.fn, args, kwargs, flat)
         for i, (x, name) in enumerate(zip(flat, names)):
-            array = x._data if isinstance(x, Tensor) else x
-            rec.input(array, ("input", i), name)
             if isinstance(x, Tensor):
+                rec.input(x._data, ("input", i), name)
                 rec.tensor_tokens[id(x)] = ("input", i)
+            else:
+                rec.input(x, ("input", i), name)
+                rec.array_inputs.add(i)
         modes.recorder = rec
         try:
             result = self.fn(*args, **kwargs)
         finally:
             modes.recorder = None
+        rec.finish()
         spec = _result_spec(rec, result)
         allowed = _allowed(rec, result, flat)
         kept = rec.kept_arrays(allowed)
@@ -248,7 +251,9 @@ def _argument_names(fn, args: tuple, kwargs: dict, flat: list) -> list[str]:
 
 def _result_spec(rec: Recorder, result):
     if isinstance(result, Tensor):
-        return ("tensor", rec.var(result._data))
+        v = rec.var(result._data)
+        rec.result_vars.append(v)
+        return ("tensor", v)
     if type(result) in (tuple, list):
         return (type(result).__name__, [_result_spec(rec, r) for r in result])
     if type(result) is dict:
@@ -385,9 +390,20 @@ def _checked(traced: Traced, program: Program, flat: list, args: tuple, kwargs: 
     return result
 
 
+def watch(obj, attribute: str) -> None:
+    """Tell a recording trace that the call's Python code depends on `obj.attribute`.
+
+    A replay runs only when the attribute still has the value it had when the call
+    was recorded; otherwise the call is recorded again. nn does this for a module's
+    train/eval mode and an optimizer's hyperparameters. Outside a recording: nothing.
+    """
+    if modes.recorder is not None:
+        modes.recorder.watch(obj, attribute)
+
+
 def is_recording() -> bool:
     """Whether a trace is recording in this thread."""
     return modes.recorder is not None
 
 
-__all__ = ["trace", "Traced", "TraceError", "TraceMismatch", "is_recording"]
+__all__ = ["trace", "Traced", "TraceError", "TraceMismatch", "is_recording", "watch"]

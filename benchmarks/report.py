@@ -97,6 +97,7 @@ def render(document: dict) -> str:
             [
                 t["workload"],
                 t["case"],
+                t.get("engine", ENGINE),
                 f"{t['metric']} /{t['unit']}" if t["metric"] == "time" else "extra peak",
                 times(t["ratio"]),
                 f"≤ {t['target']}×",
@@ -104,8 +105,8 @@ def render(document: dict) -> str:
             ]
             for t in document["targets"]
         ]
-        text += f"\n\nTargets: {ENGINE} / hand {FLOOR}, same run\n"
-        text += _table(["workload", "case", "metric", "ratio", "target", ""], target_rows)
+        text += f"\n\nTargets: engine / hand {FLOOR}, same run\n"
+        text += _table(["workload", "case", "engine", "metric", "ratio", "target", ""], target_rows)
         if document["meta"].get("quick"):
             text += "\n(quick run: sizes are tiny, so these verdicts say nothing about the real targets)"
     return text

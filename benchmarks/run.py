@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import report
 from .workloads import WORKLOADS
-from .workloads.base import ENGINE, FLOOR, PEERS
+from .workloads.base import ENGINE, FLOOR, PEERS, TRACED
 
 ROOT = Path(__file__).resolve().parent.parent
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -84,7 +84,7 @@ def _pooled(name: str, index: int, case, engine: str, runs: list[dict], quick: b
         result.update(report.summarize(result["seconds_per_unit"]))
         held = run_child(name, index, engine, quick, memory=True, rounds=None)
         result["extra_peak_bytes"] = held.get("extra_peak_bytes")
-    result["targets"] = case.targets if engine == ENGINE else {}
+    result["targets"] = {ENGINE: case.targets, TRACED: case.traced_targets}.get(engine, {})
     return result
 
 
@@ -93,7 +93,7 @@ def targets(results: list[dict]) -> list[dict]:
     floor = {(r["workload"], r["case"]): r for r in results if r["engine"] == FLOOR and r["status"] == "ok"}
     rows = []
     for r in results:
-        if r["engine"] != ENGINE or not r.get("targets"):
+        if r["engine"] not in (ENGINE, TRACED) or not r.get("targets"):
             continue
         base = floor.get((r["workload"], r["case"]))
         for metric, limit in r["targets"].items():
@@ -104,6 +104,7 @@ def targets(results: list[dict]) -> list[dict]:
                 {
                     "workload": r["workload"],
                     "case": r["case"],
+                    "engine": r["engine"],
                     "metric": metric,
                     "unit": r["unit"],
                     "ratio": ratio,

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, no_grad, scope
+from autograd.tracing import watch
 
 from .parameter import Parameter
 
@@ -51,6 +52,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """forward(*args), with the tensors it makes labelled by this module's scope."""
+        watch(self, "training")  # a traced step replays only in the mode it was recorded in
         with self._scope:
             return self.forward(*args, **kwargs)
 

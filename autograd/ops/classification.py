@@ -30,7 +30,7 @@ def _nll_vjp(g, out, x, target, reduction):
     """-g (over N for the mean) at each row's target class, 0 elsewhere"""
     n = target.shape[0]
     per_row = -g / n if reduction == "mean" else -g  # 0-d, or (N,) for reduction="none"
-    return per_row.scatter_add((np.arange(n), target), x.shape)
+    return per_row.scatter_add((np.arange(n), target), x.shape, distinct=True)  # one target per row
 
 
 @primitive(_nll_vjp, None, None)

@@ -62,11 +62,15 @@ def getitem(x, index):
     return x[index]
 
 
-@primitive(lambda g, out, x, index, shape: g[index])
-def scatter_add(x, index, shape):
-    """zeros(shape) with x (broadcast) added at index (repeats accumulate): the VJP of x[index]"""
+@primitive(lambda g, out, x, index, shape, distinct=False: g[index])
+def scatter_add(x, index, shape, distinct=False):
+    """zeros(shape) with x (broadcast) added at index (repeats accumulate): the VJP of x[index]
+
+    `distinct`: the caller knows that no element is indexed twice (one class per row, say),
+    so a plain assignment gives the same sums as the slower accumulating one.
+    """
     out = np.zeros(shape, dtype=x.dtype)
-    if is_basic(index):
+    if distinct or is_basic(index):
         out[index] = x
     else:
         np.add.at(out, index, x)

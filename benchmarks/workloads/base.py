@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # The engine under test, the hand-NumPy floor, and optional peers (never required).
-ENGINE, FLOOR = "autograd", "numpy"
+# TRACED is the same engine with the step wrapped in autograd.trace: recorded once, then replayed.
+ENGINE, FLOOR, TRACED = "autograd", "numpy", "traced"
 PEERS = ("torch", "micrograd")
 
 
@@ -16,7 +17,8 @@ class Unavailable(Exception):
 
 @dataclass
 class Case:
-    """One size of a workload; `targets` maps "time"/"memory" to the allowed ratio to the floor."""
+    """One size of a workload; `targets` maps "time"/"memory" to the allowed ratio to the floor,
+    for the engine; `traced_targets` the same for the traced engine."""
 
     label: str
     params: dict
@@ -24,6 +26,7 @@ class Case:
     rounds: int = 7
     warmup: int = 1
     targets: dict[str, float] = field(default_factory=dict)
+    traced_targets: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

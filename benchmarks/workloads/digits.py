@@ -13,14 +13,20 @@ from . import mlp
 from .base import Case, Round
 
 NAME = "digits"
-ENGINES = ("autograd", "numpy", "torch")  # optional peers run only when installed
+ENGINES = ("autograd", "traced", "numpy", "torch")  # optional peers run only when installed
 SIZES = [64, 128, 64, 10]
 BATCH = 64
 
 
 def cases(quick: bool) -> list[Case]:
     return [
-        Case("1797 imgs b64 f32", {"samples": 256 if quick else None}, unit="epoch", targets={"time": 1.8})
+        Case(
+            "1797 imgs b64 f32",
+            {"samples": 256 if quick else None},
+            unit="epoch",
+            targets={"time": 1.8},
+            traced_targets={"time": 1.15},
+        )
     ]
 
 

@@ -129,7 +129,7 @@ def torch_trainer(params: Params, lr: float) -> Callable:
 
 def wrap(engine: str, x: np.ndarray, y: np.ndarray):
     """x and y as the engine takes them."""
-    if engine == "autograd":
+    if engine in ("autograd", "traced"):
         from autograd import Tensor
 
         return Tensor(x), Tensor(y)
@@ -143,6 +143,10 @@ def trainer(engine: str, params: Params, lr: float) -> Callable:
     """`step(x, y) -> loss` for the engine, starting from `params` (copied, never changed)."""
     if engine == "autograd":
         return engine_trainer(params, lr)
+    if engine == "traced":  # the same step, recorded on its first call and replayed after
+        import autograd
+
+        return autograd.trace(engine_trainer(params, lr))
     if engine == "torch":
         return torch_trainer(params, lr)
     if engine == "numpy":

@@ -1,0 +1,375 @@
+"""autograd.trace: a call recorded once and replayed as straight-line NumPy, bit for bit as eager."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from autograd import Tensor, TraceError, TraceMismatch, trace, trace_source
+from nn import functional as F
+
+
+def micrograd_expression(a, b):
+    """micrograd's README expression: in-place updates of non-leaves, relu, powers, division."""
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    return g
+
+
+def value_and_grads(a, b):
+    g = micrograd_expression(a, b)
+    g.backward()
+    return g, a.grad, b.grad
+
+
+def bits(x) -> bytes:
+    return np.asarray(x._data if isinstance(x, Tensor) else x).tobytes()
+
+
+def pair(x: float, y: float):
+    return Tensor(x, dtype=np.float64, requires_grad=True), Tensor(y, dtype=np.float64, requires_grad=True)
+
+
+# -- a scalar expression: its traced gradient is a function of its inputs ------------------
+
+
+def test_scalar_expression_replays_bit_for_bit():
+    traced = trace(value_and_grads)
+    rng = np.random.default_rng(0)
+    for x, y in [(-4.0, 2.0), *rng.uniform(-5, 5, (20, 2))]:
+        a, b = pair(x, y)
+        replayed = traced(a, b)
+        eager = value_and_grads(*pair(x, y))
+        assert [bits(r) for r in replayed] == [bits(e) for e in eager]
+        assert bits(a.grad) == bits(eager[1]) and bits(b.grad) == bits(eager[2])
+    assert len(traced.programs) == 1
+    assert traced.programs[next(iter(traced.programs))][0].replays == 20
+
+
+def test_micrograd_values_through_a_replay():
+    traced = trace(value_and_grads)
+    traced(*pair(1.0, 1.0))
+    g, ga, gb = traced(*pair(-4.0, 2.0))
+    assert g.item() == pytest.approx(24.70408163265306)
+    assert ga.item() == pytest.approx(138.83381924198252)
+    assert gb.item() == pytest.approx(645.5772594752186)
+    assert type(g) is Tensor and g.shape == ()
+
+
+def test_arrays_in_and_tensors_made_inside():
+    def gradient(a, b):
+        ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        return autograd.grad(micrograd_expression(ta, tb), (ta, tb))
+
+    traced = trace(gradient, check=True)
+    for x, y in [(-4.0, 2.0), (1.5, -3.0), (0.3, 0.7), (2.0, 2.0), (-1.0, 4.0)]:
+        got = traced(np.array(x), np.array(y))
+        want = gradient(np.array(x), np.array(y))
+        assert [bits(r) for r in got] == [bits(w) for w in want]
+
+
+def test_source_is_the_program_that_runs():
+    traced = trace(value_and_grads)
+    traced(*pair(-4.0, 2.0))
+    source = traced.source
+    assert source.startswith("def value_and_grads(a_in, b_in):")
+    assert "# forward" in source and "# backward" in source
+    assert "add1 = a + b" in source  # one-line forwards are written out as NumPy
+    assert "a_in._grad = lift(" in source
+    function = traced.compile()
+    a, b = pair(-4.0, 2.0)
+    g, ga, gb = function(a, b)
+    assert g.item() == pytest.approx(24.70408163265306) and a.grad is not None
+
+
+# -- training steps: parameters, gradients and optimizer state as eager leaves them ---------
+
+
+def _moons(n=64):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((n, 2)).astype(np.float32)
+    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    return Tensor(x), Tensor(y)
+
+
+def _setup(optimizer: str, dropout: float = 0.0):
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Dropout(dropout), nn.Linear(16, 3))
+    make = {
+        "sgd": lambda p: nn.optim.SGD(p, lr=0.1),
+        "momentum": lambda p: nn.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+        "adam": lambda p: nn.optim.Adam(p, lr=1e-2, weight_decay=1e-3),
+        "adamw": lambda p: nn.optim.AdamW(p, lr=1e-2),
+    }
+    opt = make[optimizer](model.parameters())
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return model, opt, step
+
+
+def _state_bits(model, opt) -> list[bytes]:
+    out = []
+    for p in model.parameters():
+        out += [bits(p), b"none" if p.grad is None else bits(p.grad)]
+        for value in opt.state.get(p, {}).values():
+            out.append(bits(value) if isinstance(value, Tensor) else repr(value).encode())
+    return out
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "adamw"])
+def test_fifty_training_steps_equal_eager(optimizer):
+    x, y = _moons()
+    model, opt, step = _setup(optimizer, dropout=0.2)
+    traced = trace(step)
+    traced_losses = [bits(traced(x, y)) for _ in range(50)]
+    twin, twin_opt, eager = _setup(optimizer, dropout=0.2)
+    eager_losses = [bits(eager(x, y)) for _ in range(50)]
+    assert traced_losses == eager_losses
+    assert _state_bits(model, opt) == _state_bits(twin, twin_opt)
+    assert sum(p.replays for ps in traced.programs.values() for p in ps) >= 48
+
+
+def test_a_learning_rate_set_between_replays_is_read_by_them():
+    x, y = _moons()
+    model, opt, step = _setup("adamw")
+    twin, twin_opt, eager = _setup("adamw")
+    traced = trace(step)
+    for k in range(30):
+        lr = 0.05 * 0.9**k
+        opt.param_groups[0]["lr"] = lr
+        twin_opt.param_groups[0]["lr"] = lr
+        assert bits(traced(x, y)) == bits(eager(x, y))
+    assert _state_bits(model, opt) == _state_bits(twin, twin_opt)
+
+
+def test_check_runs_eager_beside_the_first_replays():
+    x, y = _moons()
+    _, _, step = _setup("momentum", dropout=0.3)
+    traced = trace(step, check=True)
+    for _ in range(6):
+        traced(x, y)
+
+
+def test_check_catches_a_python_number_that_changes():
+    scale = [1.0]
+
+    def scaled(x):
+        return (x * scale[0]).sum()
+
+    traced = trace(scaled, check=True)
+    x = Tensor([1.0, 2.0])
+    traced(x)
+    scale[0] = 2.0
+    with pytest.raises(TraceMismatch, match="result 0"):
+        traced(x)
+
+
+def test_dropout_draws_fresh_masks_in_eagers_order():
+    def noisy(x):
+        return F.dropout(x, 0.5, training=True)
+
+    traced = trace(noisy)
+    x = Tensor(np.ones(100, dtype=np.float32))
+    autograd.manual_seed(3)
+    replayed = [bits(traced(x)) for _ in range(4)]
+    autograd.manual_seed(3)
+    eager = [bits(noisy(x)) for _ in range(4)]
+    assert replayed == eager
+    assert len(set(replayed)) == 4
+
+
+# -- what a replay cannot see: refused or noticed -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "read, name",
+    [
+        (lambda t: t.item(), "item()"),
+        (lambda t: float(t), "float()"),
+        (lambda t: bool(t > 0), "bool()"),
+        (lambda t: t.numpy(), "numpy()"),
+        (lambda t: t.tolist(), "tolist()"),
+        (lambda t: f"{t:.3f}", "format()"),
+    ],
+)
+def test_reading_a_value_into_python_while_recording_is_an_error(read, name):
+    def step(x):
+        y = (x * x).sum()
+        read(y)
+        return y
+
+    with pytest.raises(
+        TraceError, match=rf"{name.replace('(', '[(]').replace(')', '[)]')} at .*test_trace.py:\d+"
+    ):
+        trace(step)(Tensor([1.0, 2.0]))
+    assert not autograd.is_recording()
+
+
+def test_the_error_explains_why():
+    with pytest.raises(TraceError, match="frozen|steer"):
+        trace(lambda x: x.sum().item())(Tensor([1.0]))
+
+
+def test_a_new_signature_records_again():
+    traced = trace(lambda x: (x * 2).sum())
+    traced(Tensor([1.0, 2.0]))
+    traced(Tensor([1.0, 2.0, 3.0]))
+    traced(Tensor([4.0, 5.0]))
+    assert len(traced.programs) == 2
+    assert traced(Tensor([1.0, 2.0, 3.0])).item() == 12.0
+
+
+def test_a_replaced_parameter_array_records_again():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    traced = trace(lambda x: (x * w).sum())
+    x = Tensor([1.0, 1.0])
+    traced(x)
+    traced(x)
+    w.data = Tensor([10.0, 20.0])  # a new array: the record read the old one
+    assert traced(x).item() == 30.0
+    assert len(traced.programs[next(iter(traced.programs))]) == 2
+
+
+def test_a_grad_that_was_none_when_recorded_records_again_when_set():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+
+    def accumulate(x):
+        loss = (x * w).sum()
+        loss.backward()
+        return loss
+
+    traced = trace(accumulate)
+    x = Tensor([1.0, 3.0])
+    traced(x)  # w.grad was None: recorded as a fresh gradient
+    traced(x)  # w.grad is set now: eager adds to it, so this records the accumulation
+    traced(x)
+    assert w.grad.tolist() == [3.0, 9.0]
+
+
+def test_state_made_by_the_first_step_is_recorded_at_the_second():
+    x, y = _moons()
+    model, opt, step = _setup("momentum")
+    traced = trace(step)
+    traced(x, y)  # makes the momentum buffers: run eagerly, not recorded
+    assert not traced.programs
+    traced(x, y)
+    assert len(traced.programs) == 1
+
+
+def test_a_step_that_keeps_new_tensors_every_call_is_refused():
+    kept = []
+
+    def hoarder(x):
+        y = x * 2
+        kept.append(y)
+        return y.sum()
+
+    traced = trace(hoarder)
+    with pytest.raises(TraceError, match="keeps tensors it made"):
+        for _ in range(5):
+            traced(Tensor([1.0]))
+
+
+def test_train_and_eval_mode_are_part_of_the_record():
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))
+    traced = trace(lambda x: model(x).sum())
+    x = Tensor(np.ones((4, 3), dtype=np.float32))
+    traced(x)
+    model.eval()
+    assert bits(traced(x)) == bits(model(x).sum())
+
+
+def test_results_keep_their_structure():
+    traced = trace(lambda x: {"sum": x.sum(), "parts": (x * 2, None), "n": 3})
+    x = Tensor([1.0, 2.0])
+    traced(x)
+    out = traced(Tensor([3.0, 4.0]))
+    assert out["sum"].item() == 7.0 and out["parts"][1] is None and out["n"] == 3
+    assert out["parts"][0].tolist() == [6.0, 8.0]
+
+
+def test_versions_go_up_as_in_eager():
+    w = Tensor([1.0, 2.0])
+
+    def bump(x):
+        w.add_(x)
+        return w.sum()
+
+    traced = trace(bump)
+    x = Tensor([1.0, 1.0])
+    traced(x)
+    before = w._version
+    traced(x)
+    assert w._version == before + 1
+    assert w.tolist() == [3.0, 4.0]
+
+
+def test_a_trace_inside_a_recording_is_a_plain_function():
+    inner = trace(lambda x: x * 3)
+    outer = trace(lambda x: inner(x).sum())
+    outer(Tensor([1.0, 2.0]))
+    assert outer(Tensor([2.0, 2.0])).item() == 12.0
+    assert not inner.programs
+
+
+def test_recording_is_per_thread():
+    seen = []
+
+    def other():
+        t = Tensor([1.0])
+        seen.append(t.item())  # not refused: this thread is not recording
+
+    def step(x):
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        return x.sum()
+
+    trace(step)(Tensor([1.0, 2.0]))
+    assert seen == [1.0]
+
+
+def test_not_a_function():
+    with pytest.raises(TypeError, match="expected a function"):
+        trace(3)
+
+
+def test_source_before_any_call_says_so():
+    with pytest.raises(RuntimeError, match="call the traced function once"):
+        _ = trace(lambda x: x).source
+
+
+# -- the speed path: writes fused into ufuncs give the same bits ---------------------------
+
+
+def test_fused_writes_change_no_bit(monkeypatch):
+    x, y = _moons()
+    results = {}
+    for fuse in (True, False):
+        monkeypatch.setattr(trace_source, "FUSE_WRITES", fuse)
+        model, opt, step = _setup("momentum", dropout=0.2)
+        traced = trace(step)
+        losses = [bits(traced(x, y)) for _ in range(12)]
+        source = traced.source
+        assert ("out=" in source) == fuse
+        results[fuse] = (losses, _state_bits(model, opt))
+    assert results[True] == results[False]
