@@ -56,6 +56,7 @@ class Recorder:
         self._known: dict[int, tuple[weakref.ref, int]] = {}  # id(array) -> (ref, variable)
         self._made: list[tuple[weakref.ref, int]] = []  # arrays the call made, to find the ones it keeps
         self._taken: dict[str, int] = {}
+        self._named: set[int] = set()  # variables renamed after their tensor's name
         self.result_vars: list[int] = []  # the variables the call returns (set at its end)
         self.backward_depth = 0
         self.seen_backward = False
@@ -108,7 +109,11 @@ class Recorder:
             name = _name_of(owner)
             if name and modes.scope:  # a module's parameter: named by its path, as state_dict does
                 name = ".".join([part.split(" (")[0] for part in modes.scope[1:]] + [name])
-            return ("var", self.var(x, owner, name))
+            v = self.var(x, owner, name)
+            if name and v not in self.externals and v not in self._named:  # a name the user gave
+                self._named.add(v)
+                self.rename(v, name)
+            return ("var", v)
         if type(x) is tuple or type(x) is list:
             return (type(x).__name__, [self.token(e) for e in x])
         return ("const", x)

@@ -35,7 +35,7 @@ _PHASES = {"forward": "# forward", "backward": "# backward", "update": "# update
 
 
 def _identifier(name: str) -> str:
-    name = re.sub(r"\W", "_", name) or "v"
+    name = re.sub(r"\W+", "_", name).strip("_") or "v"
     if name[0].isdigit():
         name = "t" + name
     return name + "_" if keyword.iskeyword(name) else name
