@@ -195,13 +195,17 @@ def test_gelu_is_x_times_the_normal_cdf():
     np.testing.assert_allclose(nn.GELU()(Tensor(x)).numpy(), exact, rtol=5e-13, atol=0)
     tanh_form = 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
     np.testing.assert_allclose(nn.GELU("tanh")(Tensor(x)).numpy(), tanh_form, rtol=1e-14, atol=1e-300)
-    assert repr(nn.GELU()) == "GELU(approximate='none')" and repr(nn.GELU("tanh")) == "GELU(approximate='tanh')"
+    assert (
+        repr(nn.GELU()) == "GELU(approximate='none')" and repr(nn.GELU("tanh")) == "GELU(approximate='tanh')"
+    )
 
 
 def test_gelu_keeps_float32_and_handles_infinities():
     y = F.gelu(Tensor(np.array([-np.inf, -1.0, 0.0, np.inf, np.nan], dtype=np.float32)))
     assert y.dtype == np.float32
-    np.testing.assert_array_equal(np.isnan(y.numpy()), [True, False, False, False, True])  # -inf·0, as PyTorch
+    np.testing.assert_array_equal(
+        np.isnan(y.numpy()), [True, False, False, False, True]
+    )  # -inf·0, as PyTorch
     assert y.numpy()[3] == np.inf and y.numpy()[2] == 0.0
 
 
@@ -248,7 +252,9 @@ def test_layer_norm_normalises_the_last_axes():
     np.testing.assert_allclose(ln(Tensor(x)).numpy(), expected, rtol=1e-12, atol=1e-12)
     two = nn.LayerNorm((3, 5), elementwise_affine=False)
     assert list(two.parameters()) == []
-    np.testing.assert_allclose(two(Tensor(x)).numpy(), layer_norm_numpy(x, (1, 2), 1.0, 0.0), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        two(Tensor(x)).numpy(), layer_norm_numpy(x, (1, 2), 1.0, 0.0), rtol=1e-5, atol=1e-5
+    )
     assert repr(nn.LayerNorm(5)) == "LayerNorm((5,), eps=1e-05, elementwise_affine=True, bias=True)"
     assert nn.LayerNorm(5, bias=False).bias is None
 
@@ -260,7 +266,9 @@ def test_layer_norm_gradcheck_first_and_second_order():
 
 
 def test_layer_norm_names_a_shape_that_does_not_fit():
-    with pytest.raises(ValueError, match=r"normalized_shape=\(4,\) needs an input of shape \(\*, 4\), got \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"normalized_shape=\(4,\) needs an input of shape \(\*, 4\), got \(2, 3\)"
+    ):
         nn.LayerNorm(4)(Tensor(np.zeros((2, 3))))
 
 
@@ -311,7 +319,9 @@ def test_batch_norm_with_momentum_none_takes_the_plain_average_of_batches():
     batches = [normal(6, 2) + k for k in range(3)]
     for x in batches:
         bn(Tensor(x))
-    np.testing.assert_allclose(bn.running_mean.numpy(), np.mean([b.mean(0) for b in batches], axis=0), rtol=1e-12)
+    np.testing.assert_allclose(
+        bn.running_mean.numpy(), np.mean([b.mean(0) for b in batches], axis=0), rtol=1e-12
+    )
 
 
 def test_batch_norm_without_running_statistics_uses_the_batch_in_eval_mode_too():
@@ -347,7 +357,9 @@ def test_batch_norm_names_what_is_wrong():
 
 
 def test_a_model_with_batch_norm_and_dropout_switches_with_train_and_eval():
-    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.LeakyReLU(), nn.Dropout(0.5), nn.Linear(8, 2))
+    model = nn.Sequential(
+        nn.Linear(4, 8), nn.BatchNorm1d(8), nn.LeakyReLU(), nn.Dropout(0.5), nn.Linear(8, 2)
+    )
     x = Tensor(normal(16, 4).astype(np.float32))
     model.eval()
     before = model[1].running_mean.numpy().copy()

@@ -120,7 +120,10 @@ def test_module_dict_registers_its_modules_under_their_keys_in_order():
     del heads["c"]
     heads.update([("d", nn.Tanh())])
     assert list(heads) == ["a", "d"]
-    assert repr(heads) == "ModuleDict(\n  (a): Linear(in_features=2, out_features=3, bias=True)\n  (d): Tanh()\n)"
+    assert (
+        repr(heads)
+        == "ModuleDict(\n  (a): Linear(in_features=2, out_features=3, bias=True)\n  (d): Tanh()\n)"
+    )
     heads.clear()
     assert len(heads) == 0
 
@@ -200,7 +203,9 @@ class Squares(Dataset):
 def test_a_dataset_subclass_batches_through_the_data_loader():
     batches = list(DataLoader(Squares(5), batch_size=2))
     assert len(batches) == 3
-    assert batches[1]["x"].numpy().tolist() == [[2.0, 4.0], [3.0, 9.0]] and batches[1]["x"].dtype == np.float32
+    assert (
+        batches[1]["x"].numpy().tolist() == [[2.0, 4.0], [3.0, 9.0]] and batches[1]["x"].dtype == np.float32
+    )
     assert batches[1]["y"].tolist() == [0, 1] and batches[1]["y"].dtype == np.int64
     assert isinstance(TensorDataset(np.zeros(2)), Dataset)
 

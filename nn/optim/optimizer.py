@@ -45,9 +45,10 @@ def _as_learning_rate(value: Any) -> float:
         raise TypeError(f"lr must be a number, got {type(value).__name__} {value!r}")
     if isinstance(value, numbers.Real) and not isinstance(value, np.generic):
         return value
-    if np.size(value) != 1:
-        raise TypeError(f"lr must be a single number, got an array of shape {np.shape(value)}")
-    return float(np.asarray(value).reshape(()))
+    array = np.asarray(value)
+    if array.size != 1:
+        raise TypeError(f"lr must be a single number, got an array of shape {array.shape}")
+    return float(array.reshape(()))
 
 
 class ParamGroup(dict):
