@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Tensor, zeros_like
 
-from .optimizer import Optimizer, ParamGroup, new_step_count
+from .optimizer import Optimizer, ParamGroup, learning_rate, new_step_count
 
 
 class Adadelta(Optimizer):
@@ -31,7 +31,8 @@ class Adadelta(Optimizer):
             raise ValueError(f"Adadelta: rho must be in [0, 1], got {group['rho']}")
 
     def _update(self, group: ParamGroup) -> None:
-        lr, rho, eps, weight_decay = group.lr_tensor, group["rho"], group["eps"], group["weight_decay"]
+        rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
+        rates: dict = {}  # the learning rate in each parameter dtype, cast once per step
         for p in group["params"]:
             if p.grad is None:
                 continue
@@ -52,4 +53,5 @@ class Adadelta(Optimizer):
             delta = (acc_delta + eps).sqrt() / (square_avg + eps).sqrt() * g
             acc_delta *= rho
             acc_delta += (1.0 - rho) * delta * delta
-            p -= lr * delta
+            rate = learning_rate(group, p.dtype, rates)
+            p -= rate * delta

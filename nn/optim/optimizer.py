@@ -69,6 +69,14 @@ class ParamGroup(dict):
         self.update(*args, **kwargs)
         self.version = 0  # filling a new group is not a change
 
+    def lr_as(self, dtype: np.dtype) -> Tensor:
+        """The learning rate as a 0-d Tensor of a parameter's dtype: lr_tensor itself, or a cast of it.
+
+        Multiplying a float32 tensor by lr_tensor would cast it anyway (to the same value);
+        casting once per step for all of a group's parameters is cheaper.
+        """
+        return self.lr_tensor if dtype == self.lr_tensor.dtype else self.lr_tensor.astype(dtype)
+
     def __setitem__(self, key: Any, value: Any) -> None:
         if key == "lr":
             value = _as_learning_rate(value)
@@ -114,6 +122,14 @@ class ParamGroup(dict):
     def __reduce__(self):
         # copy.deepcopy and pickle rebuild the group from its entries, with a fresh lr_tensor.
         return ParamGroup, (dict(self),)
+
+
+def learning_rate(group: ParamGroup, dtype: np.dtype, rates: dict) -> Tensor:
+    """group.lr_as(dtype), made once per step: `rates` is the step's own {dtype: rate}."""
+    rate = rates.get(dtype)
+    if rate is None:
+        rate = rates[dtype] = group.lr_as(dtype)
+    return rate
 
 
 def new_step_count() -> Tensor:

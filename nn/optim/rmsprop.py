@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Tensor, zeros_like
 
-from .optimizer import Optimizer, ParamGroup, lerp_, new_step_count
+from .optimizer import Optimizer, ParamGroup, learning_rate, lerp_, new_step_count
 
 
 class RMSprop(Optimizer):
@@ -34,8 +34,9 @@ class RMSprop(Optimizer):
         self._check_at_least_zero(group, "eps", "momentum", "alpha")
 
     def _update(self, group: ParamGroup) -> None:
-        lr, alpha, eps = group.lr_tensor, group["alpha"], group["eps"]
+        alpha, eps = group["alpha"], group["eps"]
         weight_decay, momentum = group["weight_decay"], group["momentum"]
+        rates: dict = {}  # the learning rate in each parameter dtype, cast once per step
         for p in group["params"]:
             if p.grad is None:
                 continue
@@ -60,6 +61,7 @@ class RMSprop(Optimizer):
             else:
                 avg = square_avg.sqrt()
             avg = avg + eps
+            lr = learning_rate(group, p.dtype, rates)
             if momentum > 0:
                 buf = state["momentum_buffer"]
                 buf *= momentum

@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Tensor
 
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Optimizer, ParamGroup, learning_rate
 
 
 class SGD(Optimizer):
@@ -36,7 +36,8 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
 
     def _update(self, group: ParamGroup) -> None:
-        lr, momentum, weight_decay = group.lr_tensor, group["momentum"], group["weight_decay"]
+        momentum, weight_decay = group["momentum"], group["weight_decay"]
+        rates: dict = {}  # the learning rate in each parameter dtype, cast once per step
         for p in group["params"]:
             if p.grad is None:
                 continue
@@ -52,4 +53,5 @@ class SGD(Optimizer):
                     buf *= momentum
                     buf += (1.0 - group["dampening"]) * g
                 g = g + momentum * buf if group["nesterov"] else buf
-            p -= lr * g
+            rate = learning_rate(group, p.dtype, rates)
+            p -= rate * g
