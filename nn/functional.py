@@ -63,8 +63,11 @@ def softplus(x: Tensor) -> Tensor:
     return maximum(x, 0.0) + log(1.0 + (-abs(x)).exp())
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: each element is zeroed with probability p, the rest scaled by 1/(1-p)."""
+def dropout(x: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: each element is zeroed with probability p, the rest scaled by 1/(1-p).
+
+    `inplace` is accepted so ported code runs; the result is always a new tensor.
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
     if not training or p == 0.0:

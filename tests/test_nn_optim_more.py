@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor
 from nn.optim import ParamGroup
@@ -378,3 +379,24 @@ def test_load_state_dict_names_a_mismatch():
     )
     with pytest.raises(ValueError, match="the state dict has 2 parameter groups, the optimizer 1"):
         opt.load_state_dict(two_groups.state_dict())
+
+
+def test_a_custom_optimizer_written_as_for_pytorch_runs():
+    class SignDescent(nn.optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, dict(lr=lr))
+
+        @autograd.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    state = self.state[p]  # starts as an empty dict, as in PyTorch
+                    state["count"] = state.get("count", 0) + 1
+                    p -= group["lr"] * p.grad.sign()
+
+    p = nn.Parameter(np.array([1.0, -2.0]))
+    opt = SignDescent([p])
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(p.numpy(), [0.9, -1.9])
+    assert opt.state[p]["count"] == 1

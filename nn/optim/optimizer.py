@@ -29,6 +29,7 @@ Python's `**` in the last bit on CPUs where it uses its own SIMD routine.
 from __future__ import annotations
 
 import numbers
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -151,7 +152,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict], defaults: dict[str, Any]):
         self.defaults = defaults
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(
+            dict
+        )  # PyTorch's: state[p] starts empty
         self.param_groups: list[ParamGroup] = []
         self._stepped = False  # for the schedulers' warning about calling them before step()
         if isinstance(params, Tensor):
@@ -276,7 +279,7 @@ class Optimizer:
             for key, value in saved.items():
                 if key != "params" and (key not in group or _differs(group[key], value)):
                     group[key] = value
-        state: dict[Tensor, dict[str, Any]] = {}
+        state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for i, entries in state_dict["state"].items():
             p = params[i]
             old = self.state.get(p, {})

@@ -147,6 +147,17 @@ def test_activations(ours, theirs):
     compare_layer(ours, theirs, normal(3, 4).astype(np.float32), rtol=1e-6, atol=1e-7)
 
 
+def test_reprs_of_layers_that_take_pytorchs_inplace_flag():
+    for ours, theirs in [
+        (nn.ReLU(inplace=True), torch.nn.ReLU(inplace=True)),
+        (nn.ReLU(), torch.nn.ReLU()),
+        (nn.LeakyReLU(0.1, inplace=True), torch.nn.LeakyReLU(0.1, inplace=True)),
+        (nn.Dropout(0.3), torch.nn.Dropout(0.3)),
+        (nn.Dropout(0.3, inplace=True), torch.nn.Dropout(0.3, inplace=True)),
+    ]:
+        assert repr(ours) == repr(theirs)
+
+
 def test_gelu_second_derivative():
     x = ACTIVATION_POINTS
     a = Tensor(x.copy(), requires_grad=True)
