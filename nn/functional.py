@@ -21,12 +21,13 @@ from autograd import (
     log,
     maximum,
     minimum,
-    no_grad,
     relu,
     sigmoid,
     tanh,
 )
 
+from .embedding import embedding, one_hot
+from .normalization import batch_norm, layer_norm
 from .special import normal_cdf
 
 __all__ = [
@@ -103,176 +104,6 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
         inner = _GELU_TANH_SCALE * (x + 0.044715 * (x * x * x))
         return 0.5 * x * (1.0 + tanh(inner))
     return x * normal_cdf(x)
-
-
-def embedding(
-    input: Any,
-    weight: Tensor,
-    padding_idx: int | None = None,
-    max_norm: float | None = None,
-    norm_type: float = 2.0,
-    scale_grad_by_freq: bool = False,
-    sparse: bool = False,
-) -> Tensor:
-    """weight[input]: row i of weight for each integer index i, in input's shape + (embedding_dim,).
-
-    A row used several times gets the sum of its gradients; the row `padding_idx`
-    gets none. With `max_norm`, the rows looked up are first scaled down in place to
-    that norm, as PyTorch does.
-    """
-    if scale_grad_by_freq or sparse:
-        raise ValueError("embedding: scale_grad_by_freq and sparse gradients are not supported")
-    index = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
-    if index.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers (int64 or int32), got dtype {index.dtype}")
-    if weight.ndim != 2:
-        raise ValueError(
-            f"embedding: weight must be 2-d (num_embeddings, embedding_dim), got shape {weight.shape}"
-        )
-    count = weight.shape[0]
-    if index.size and (index.min() < 0 or index.max() >= count):
-        bad = index[(index < 0) | (index >= count)]
-        raise IndexError(f"embedding: indices must be in [0, {count}), got {bad[:5].tolist()}")
-    padding_idx = _padding_index(padding_idx, count)
-    if max_norm is not None:
-        _renormalise_rows(weight, np.unique(index), max_norm, norm_type)
-    rows = weight[index]
-    if padding_idx is None:
-        return rows
-    used = (index != padding_idx)[..., None]  # the padding rows keep their value but pass no gradient
-    return autograd.where(used, rows, rows.detach())
-
-
-def _padding_index(padding_idx: int | None, count: int) -> int | None:
-    """padding_idx in [0, count), a negative one counted from the end."""
-    if padding_idx is None:
-        return None
-    if not -count <= padding_idx < count:
-        raise ValueError(f"embedding: padding_idx must be within [-{count}, {count}), got {padding_idx}")
-    return padding_idx % count
-
-
-def _renormalise_rows(weight: Tensor, rows: np.ndarray, max_norm: float, norm_type: float) -> None:
-    """Rows whose norm exceeds max_norm scaled to max_norm, in place (not recorded), as PyTorch's."""
-    with no_grad():
-        picked = weight.numpy()[rows]
-        norms = np.linalg.norm(picked, ord=norm_type, axis=1)
-        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-        weight[rows] = picked * scale[:, None]
-
-
-def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
-    """out[..., c] = 1 where tensor[...] == c, else 0: int64, shape tensor.shape + (num_classes,).
-
-    num_classes=-1 takes the largest value + 1. Values must be integers in [0, num_classes).
-    """
-    index = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
-    if index.dtype.kind not in "iu":
-        raise TypeError(
-            f"one_hot: expects a tensor of integer class indices (int64), got dtype {index.dtype}"
-        )
-    if num_classes == -1:
-        if index.size == 0:
-            raise ValueError(
-                "one_hot: cannot infer the number of classes from an empty tensor; give num_classes"
-            )
-        num_classes = int(index.max()) + 1
-    elif isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ValueError(f"one_hot: num_classes must be a positive integer or -1, got {num_classes!r}")
-    if index.size and index.min() < 0:
-        raise ValueError(f"one_hot: class values must be non-negative, got {index.min()}")
-    if index.size and index.max() >= num_classes:
-        raise ValueError(
-            f"one_hot: class values must be smaller than num_classes={num_classes}, got {index.max()}"
-        )
-    return Tensor(index[..., None] == np.arange(num_classes), dtype=np.int64)
-
-
-def layer_norm(
-    input: Tensor,
-    normalized_shape: int | tuple[int, ...] | list[int],
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
-    """(x - mean) / √(var + eps) · weight + bias over the last len(normalized_shape) axes (var biased)."""
-    x = _tensor(input)
-    shape = (
-        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
-    )
-    if not shape or x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
-        raise ValueError(
-            f"layer_norm: normalized_shape={shape} needs an input of shape (*, {', '.join(map(str, shape))}), "
-            f"got {x.shape}"
-        )
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
-    centered = x - x.mean(axes, keepdims=True)
-    variance = (centered * centered).mean(axes, keepdims=True)
-    out = centered / (variance + eps).sqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
-
-
-def batch_norm(
-    input: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
-    """(x - mean) / √(var + eps) · weight + bias per channel (axis 1) of x shaped (N, C, *).
-
-    Training: mean and biased var of the batch (over every axis but 1), and, when given,
-    the running statistics are updated in place: r ← (1 - momentum)·r + momentum·stat, with
-    the unbiased var for running_var. Otherwise the running statistics are used.
-    """
-    x = _tensor(input)
-    if x.ndim < 2:
-        raise ValueError(f"batch_norm: input must have shape (N, C) or (N, C, L, ...), got {x.shape}")
-    channels = x.shape[1]
-    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
-        if stat is not None and stat.shape != (channels,):
-            raise ValueError(
-                f"batch_norm: {name} must have shape ({channels},) for input of shape {x.shape}, got {stat.shape}"
-            )
-    axes = (0, *range(2, x.ndim))
-    per_channel = (1, channels) + (1,) * (x.ndim - 2)
-    if training:
-        count = x.numel() // channels if channels else 0
-        if count <= 1:
-            raise ValueError(
-                f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
-            )
-        mean = x.mean(axes, keepdims=True)
-        centered = x - mean
-        squares = (centered * centered).sum(axes, keepdims=True)
-        variance = squares / count
-        with no_grad():  # the running statistics follow the batch's but are not part of the graph
-            _update_running(running_mean, mean.reshape(channels), momentum)
-            _update_running(running_var, squares.reshape(channels) / (count - 1), momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed when training is False")
-        centered = x - running_mean.reshape(per_channel)
-        variance = running_var.reshape(per_channel)
-    out = centered / (variance + eps).sqrt()
-    if weight is not None:
-        out = out * weight.reshape(per_channel)
-    if bias is not None:
-        out = out + bias.reshape(per_channel)
-    return out
-
-
-def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> None:
-    """running ← momentum·batch + (1 - momentum)·running, in place (called under no_grad)."""
-    if running is not None:
-        running.copy_(momentum * batch + (1.0 - momentum) * running)
 
 
 # -- losses ---------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Assigning a Parameter, a Module or a list of Modules to an attribute registers
 it, so `parameters()`, `state_dict()` and the rest walk the whole tree without
-being told what is in it. The registries keep insertion order, which makes
+being told what is in it. Buffers (state that is not trained, like BatchNorm's
+running statistics) are registered with `register_buffer`, and are saved and
+converted with the parameters. The registries keep insertion order, which makes
 every walk (and the names it gives, like `layers.0.weight`) stable.
 
 ModuleList is here, not in container.py, because assigning a list makes one:

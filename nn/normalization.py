@@ -1,4 +1,7 @@
-"""Normalisation layers: BatchNorm1d (per channel, over the batch) and LayerNorm (per example)."""
+"""Normalisation: BatchNorm1d (per channel, over the batch) and LayerNorm (per example), and their functions.
+
+`nn.functional` gives the functions under PyTorch's names, F.batch_norm and F.layer_norm.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,95 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
 
-from . import functional as F
 from .module import Module, check_device
 from .parameter import Parameter
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | tuple[int, ...] | list[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / √(var + eps) · weight + bias over the last len(normalized_shape) axes (var biased)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    shape = (
+        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    )
+    if not shape or x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
+        raise ValueError(
+            f"layer_norm: normalized_shape={shape} needs an input of shape (*, {', '.join(map(str, shape))}), "
+            f"got {x.shape}"
+        )
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    centered = x - x.mean(axes, keepdims=True)
+    variance = (centered * centered).mean(axes, keepdims=True)
+    out = centered / (variance + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / √(var + eps) · weight + bias per channel (axis 1) of x shaped (N, C, *).
+
+    Training: mean and biased var of the batch (over every axis but 1), and, when given,
+    the running statistics are updated in place: r ← (1 - momentum)·r + momentum·stat, with
+    the unbiased var for running_var. Otherwise the running statistics are used.
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: input must have shape (N, C) or (N, C, L, ...), got {x.shape}")
+    channels = x.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.shape != (channels,):
+            raise ValueError(
+                f"batch_norm: {name} must have shape ({channels},) for input of shape {x.shape}, got {stat.shape}"
+            )
+    axes = (0, *range(2, x.ndim))
+    per_channel = (1, channels) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.numel() // channels if channels else 0
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
+            )
+        mean = x.mean(axes, keepdims=True)
+        centered = x - mean
+        squares = (centered * centered).sum(axes, keepdims=True)
+        variance = squares / count
+        with no_grad():  # the running statistics follow the batch's but are not part of the graph
+            _update_running(running_mean, mean.reshape(channels), momentum)
+            _update_running(running_var, squares.reshape(channels) / (count - 1), momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when training is False")
+        centered = x - running_mean.reshape(per_channel)
+        variance = running_var.reshape(per_channel)
+    out = centered / (variance + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(per_channel)
+    if bias is not None:
+        out = out + bias.reshape(per_channel)
+    return out
+
+
+def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> None:
+    """running ← momentum·batch + (1 - momentum)·running, in place (called under no_grad)."""
+    if running is not None:
+        running.copy_(momentum * batch + (1.0 - momentum) * running)
 
 
 class BatchNorm1d(Module):
@@ -91,7 +180,7 @@ class BatchNorm1d(Module):
                 factor = 1.0 / float(self.num_batches_tracked.item())
         # Running statistics are used in eval mode, and updated in training mode when tracked.
         use_batch = self.training or self.running_mean is None
-        return F.batch_norm(
+        return batch_norm(
             x, self.running_mean, self.running_var, self.weight, self.bias, use_batch, factor, self.eps
         )
 
@@ -143,7 +232,7 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
