@@ -709,6 +709,10 @@ class Tensor:
     def logical_or(self, other) -> Tensor:
         return apply(E.logical_or, self, _operand(other))
 
+    def round(self, decimals: int = 0) -> Tensor:
+        """Each element rounded (halves to even), as a constant: no gradient flows through rounding"""
+        return apply(E.round_, self, decimals)
+
     def isnan(self) -> Tensor:
         """Whether each element is NaN (a bool tensor, no gradient)"""
         return apply(E.isnan, self)

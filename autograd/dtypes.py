@@ -129,10 +129,9 @@ def ready(rule: str, arrays: list) -> list:
     `rule` is the op's: "float" (integer and bool operands become the default float dtype)
     or "promote" (every operand meets the dtype `promote` chooses).
     """
-    if rule == "float":
+    if rule == "float":  # integers become the default float; then floats meet as in "promote"
         if any(_integral(a) for a in arrays):
-            return [a.astype(_default) if _integral(a) else a for a in arrays]
-        return arrays
+            arrays = [a.astype(_default) if _integral(a) else a for a in arrays]
     if is_plain(arrays):
         return arrays
     target = promote(arrays)

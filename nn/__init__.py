@@ -12,9 +12,11 @@ ops, and optimizers change parameters in place under `no_grad`.
 from autograd import __version__
 
 from . import data, functional, init, optim
-from .activation import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .container import Sequential
+from .activation import GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleDict, Sequential
 from .dropout import Dropout
+from .embedding import Embedding
+from .flatten import Flatten, Unflatten
 from .linear import Linear
 from .losses import (
     BCEWithLogitsLoss,
@@ -27,12 +29,14 @@ from .losses import (
 )
 from .mlp import MLP
 from .module import Module, ModuleList
+from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
 from .serialization import load, save
 
 __all__ = [
     "Module", "Parameter", "Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Softmax", "LogSoftmax",
-    "Dropout", "Sequential", "ModuleList", "MLP",
+    "LeakyReLU", "GELU", "Flatten", "Unflatten", "Embedding", "BatchNorm1d", "LayerNorm",
+    "Dropout", "Sequential", "ModuleList", "ModuleDict", "MLP",
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCEWithLogitsLoss", "MultiMarginLoss", "TripletMarginLoss",
     "SoftAUCLoss", "save", "load", "functional", "optim", "init", "data",
     "__version__",

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from autograd import Tensor, default_generator
 
-__all__ = ["TensorDataset", "DataLoader"]
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
 
 
-class TensorDataset:
+class Dataset:
+    """Base class for your own data: define `__len__` and `__getitem__(i)` (returning an example,
+    often a tuple like `(x, y)`), and a DataLoader batches it."""
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
+
+
+class TensorDataset(Dataset):
     """Rows of several arrays taken together: `TensorDataset(X, y)[i]` is `(X[i], y[i])` as Tensors."""
 
     def __init__(self, *arrays: Any):
@@ -45,8 +53,10 @@ class DataLoader:
     With `shuffle`, each pass draws a fresh permutation from `generator` (by default
     autograd's, so `manual_seed` makes the batches repeatable). `drop_last` skips a
     final batch smaller than `batch_size`. A TensorDataset is sliced whole batches at a
-    time; any other dataset (with `__len__` and `__getitem__` giving tuples) is
-    gathered row by row and stacked.
+    time; any other dataset (with `__len__` and `__getitem__`) is gathered example by
+    example and put together by `collate_fn` (by default `default_collate`).
+    `num_workers` and `pin_memory` are accepted so that ported code runs: examples are
+    always loaded in the calling process, and there is no GPU memory to pin.
     """
 
     def __init__(
@@ -56,6 +66,9 @@ class DataLoader:
         shuffle: bool = False,
         drop_last: bool = False,
         generator: np.random.Generator | None = None,
+        collate_fn: Callable[[list], Any] | None = None,
+        num_workers: int = 0,
+        pin_memory: bool = False,
     ):
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
@@ -63,14 +76,18 @@ class DataLoader:
             raise TypeError(
                 f"DataLoader: dataset must have __len__ and __getitem__, got {type(dataset).__name__}"
             )
+        if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be a non-negative integer, got {num_workers!r}")
         self.dataset, self.batch_size = dataset, int(batch_size)
         self.shuffle, self.drop_last, self.generator = bool(shuffle), bool(drop_last), generator
+        self.collate_fn = collate_fn
+        self.num_workers, self.pin_memory = int(num_workers), bool(pin_memory)
 
     def __len__(self) -> int:
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+    def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         if self.shuffle:
             order = (self.generator or default_generator()).permutation(n)
@@ -79,11 +96,30 @@ class DataLoader:
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._batch(order[start : start + self.batch_size])
 
-    def _batch(self, index: np.ndarray) -> tuple[Tensor, ...]:
+    def _batch(self, index: np.ndarray) -> Any:
         """The examples at index, one Tensor per field with the batch as its first axis."""
-        if isinstance(self.dataset, TensorDataset):
+        if isinstance(self.dataset, TensorDataset) and self.collate_fn is None:
             return self.dataset[index]
         rows = [self.dataset[int(i)] for i in index]
-        if not isinstance(rows[0], tuple):
-            return Tensor(np.stack([np.asarray(r) for r in rows]))
-        return tuple(Tensor(np.stack([np.asarray(r[k]) for r in rows])) for k in range(len(rows[0])))
+        return (self.collate_fn or default_collate)(rows)
+
+
+def default_collate(examples: list) -> Any:
+    """Examples stacked along a new first axis, field by field: a list of (x, y) tuples becomes (X, Y).
+
+    Tuples, lists and dicts are batched field by field and keep their kind; anything
+    else (Tensors, arrays, numbers) is stacked into one Tensor, Python floats as float64
+    and ints as int64, as PyTorch's default_collate does.
+    """
+    first = examples[0]
+    if isinstance(first, dict):
+        return {key: default_collate([example[key] for example in examples]) for key in first}
+    if isinstance(first, (tuple, list)):
+        sizes = {len(example) for example in examples}
+        if len(sizes) > 1:
+            raise ValueError(
+                f"default_collate: every example must have the same number of fields, got {sorted(sizes)}"
+            )
+        fields = [default_collate([example[k] for example in examples]) for k in range(len(first))]
+        return tuple(fields) if isinstance(first, tuple) else fields
+    return Tensor(np.stack([np.asarray(example) for example in examples]))

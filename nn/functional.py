@@ -7,15 +7,31 @@ terms of the call the user wrote (argument names and shapes).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 import autograd
-from autograd import Tensor, clip, log, maximum, minimum, relu, sigmoid, tanh
+from autograd import (
+    Tensor,
+    clip,
+    flatten,
+    log,
+    maximum,
+    minimum,
+    relu,
+    sigmoid,
+    tanh,
+)
+
+from .embedding import embedding, one_hot
+from .normalization import batch_norm, layer_norm
+from .special import normal_cdf
 
 __all__ = [
     "linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "softplus", "dropout",
+    "leaky_relu", "gelu", "flatten", "embedding", "one_hot", "layer_norm", "batch_norm",
     "cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy_with_logits",
     "multi_margin_loss", "pairwise_distance", "triplet_margin_loss", "soft_auc_loss",
 ]  # fmt: skip
@@ -47,8 +63,11 @@ def softplus(x: Tensor) -> Tensor:
     return maximum(x, 0.0) + log(1.0 + (-abs(x)).exp())
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: each element is zeroed with probability p, the rest scaled by 1/(1-p)."""
+def dropout(x: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: each element is zeroed with probability p, the rest scaled by 1/(1-p).
+
+    `inplace` is accepted so ported code runs; the result is always a new tensor.
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
     if not training or p == 0.0:
@@ -58,6 +77,32 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     x = _tensor(x)
     keep = autograd.rand(*x.shape, dtype=np.float64) >= p
     return x * (keep.astype(x.dtype) * (1.0 / (1.0 - p)))
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope·x (the slope at 0 is negative_slope, as PyTorch's).
+
+    `inplace` is accepted so ported code runs; the result is always a new tensor.
+    """
+    x = _tensor(x)
+    return autograd.where(x > 0, x, x * negative_slope)
+
+
+_GELU_TANH_SCALE = math.sqrt(2.0 / math.pi)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x), Φ the standard normal CDF; approximate="tanh": ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+
+    Φ is built from autograd ops (nn/special.py), within about 1e-13 of the exact value.
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    x = _tensor(x)
+    if approximate == "tanh":
+        inner = _GELU_TANH_SCALE * (x + 0.044715 * (x * x * x))
+        return 0.5 * x * (1.0 + tanh(inner))
+    return x * normal_cdf(x)
 
 
 # -- losses ---------------------------------------------------------------------

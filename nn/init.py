@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from autograd import Tensor, default_generator, no_grad
+from autograd import Tensor, no_grad
+from autograd.random import draw
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -43,12 +44,12 @@ def _fill(tensor: Tensor, values) -> Tensor:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with draws from U(a, b)."""
-    return _fill(tensor, default_generator().uniform(a, b, tensor.shape))
+    return _fill(tensor, draw("uniform", a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with draws from N(mean, std²)."""
-    return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
+    return _fill(tensor, draw("normal", mean, std, tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

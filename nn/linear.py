@@ -10,7 +10,7 @@ import autograd
 from autograd import Tensor, get_default_dtype
 
 from . import init
-from .module import Module
+from .module import Module, check_device
 from .parameter import Parameter
 
 
@@ -21,8 +21,9 @@ class Linear(Module):
     U(-1/√in, 1/√in), and bias by U(-1/√in, 1/√in); drawn from autograd's seeded generator.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
+        check_device("Linear", device)
         for what, n in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
                 raise ValueError(f"Linear: {what} must be a non-negative integer, got {n!r}")

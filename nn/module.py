@@ -2,7 +2,9 @@
 
 Assigning a Parameter, a Module or a list of Modules to an attribute registers
 it, so `parameters()`, `state_dict()` and the rest walk the whole tree without
-being told what is in it. The registries keep insertion order, which makes
+being told what is in it. Buffers (state that is not trained, like BatchNorm's
+running statistics) are registered with `register_buffer`, and are saved and
+converted with the parameters. The registries keep insertion order, which makes
 every walk (and the names it gives, like `layers.0.weight`) stable.
 
 ModuleList is here, not in container.py, because assigning a list makes one:
@@ -17,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, no_grad, scope
+from autograd.dtypes import as_dtype
 from autograd.tracing import watch
 
 from .parameter import Parameter
@@ -43,6 +46,8 @@ class Module:
         # Written to __dict__ directly: __setattr__ below needs these to exist.
         state = self.__dict__
         state["_parameters"] = {}
+        state["_buffers"] = {}
+        state["_non_persistent_buffers"] = set()
         state["_modules"] = {}
         state["training"] = True
         state["_scope"] = scope(type(self).__name__)
@@ -84,6 +89,14 @@ class Module:
                     f"{type(self).__name__}: wrap it in nn.Parameter (or assign None)"
                 )
             self.register_parameter(name, None)
+        elif name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} to {name!r}, a buffer of "
+                    f"{type(self).__name__}: assign a Tensor (or None)"
+                )
+            self._buffers[name] = value
+            self.__dict__[name] = value
         elif name in modules:
             if value is not None:
                 raise TypeError(
@@ -96,12 +109,16 @@ class Module:
 
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
         self._modules.pop(name, None)
         object.__delattr__(self, name)
 
     def _forget(self, name: str) -> None:
         """Drop whatever `name` held, so that it can be registered as something else."""
         self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
         self._modules.pop(name, None)
         self.__dict__.pop(name, None)
 
@@ -109,7 +126,8 @@ class Module:
         """A name must be usable in a dotted path and must not hide an unregistered attribute."""
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"a parameter or module name must be a non-empty string without '.', got {name!r}")
-        if name in self.__dict__ and name not in self._parameters and name not in self._modules:
+        registered = name in self._parameters or name in self._buffers or name in self._modules
+        if name in self.__dict__ and not registered:
             raise KeyError(f"{type(self).__name__} already has an attribute {name!r} that is not registered")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -133,6 +151,42 @@ class Module:
             module.__dict__["_scope"] = scope(f"{name} ({type(module).__name__})")
         self._modules[name] = module
         self.__dict__[name] = module
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """The same as `add_module`."""
+        self.add_module(name, module)
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not a parameter (BatchNorm's running mean).
+
+        Buffers are saved in `state_dict()` (unless `persistent=False`), converted by
+        `to()`, and never optimized. None keeps the name with no tensor.
+        """
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}"
+            )
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"register_buffer: {name!r} is already a parameter or a submodule")
+        self._check_name(name)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+        self.__dict__[name] = tensor
+
+    def get_submodule(self, target: str) -> Module:
+        """The descendant at a dotted path: `model.get_submodule("layers.0")`; "" is self."""
+        module = self
+        for part in target.split(".") if target else []:
+            child = module._modules.get(part)
+            if child is None:
+                raise AttributeError(
+                    f"{type(module).__name__} has no submodule {part!r} (looking for {target!r})"
+                )
+            module = child
+        return module
 
     # -- walking the tree -------------------------------------------------------
 
@@ -181,6 +235,24 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer), e.g. ("bn.running_mean", t), in the order of `named_parameters()`."""
+        walk = self.named_modules(prefix, remove_duplicate) if recurse else [(prefix, self)]
+        seen: set[int] = set()
+        for module_name, module in walk:
+            for name, buffer in module._buffers.items():
+                if buffer is None or (remove_duplicate and id(buffer) in seen):
+                    continue
+                seen.add(id(buffer))
+                yield (f"{module_name}.{name}" if module_name else name), buffer
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer once, in the order of `named_buffers()`."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call fn on every child (recursively), then on self: `model.apply(init_weights)`."""
         for child in self.children():
@@ -190,19 +262,23 @@ class Module:
 
     # -- state ------------------------------------------------------------------
 
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: set it to None (PyTorch's default), or to zeros in place."""
         for param in self.parameters():
-            param.grad = None
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                with no_grad():
+                    param.grad.zero_()
 
     def train(self, mode: bool = True) -> Module:
-        """Training mode (Dropout drops); `train(False)` is `eval()`."""
+        """Training mode (Dropout drops, BatchNorm uses batch statistics); `train(False)` is `eval()`."""
         for module in self.modules():
             module.__dict__["training"] = bool(mode)
         return self
 
     def eval(self) -> Module:
-        """Evaluation mode: Dropout passes its input through."""
+        """Evaluation mode: Dropout passes its input through, BatchNorm uses its running statistics."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
@@ -211,14 +287,37 @@ class Module:
             param.requires_grad = bool(requires_grad)
         return self
 
-    def to(self, dtype) -> Module:
-        """Convert every parameter to a floating dtype, in place; gradients are dropped (set to None)."""
-        dtype = np.dtype(dtype)
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **_ignored: Any) -> Module:
+        """`to(dtype)`, `to("cpu")`, `to(device, dtype)`, `to(tensor)`: in place, as PyTorch's.
+
+        A dtype converts every floating-point parameter and buffer (integer buffers, like
+        BatchNorm's batch count, keep theirs); converted parameters lose their gradient.
+        The only device is the CPU, so a device argument is checked and changes nothing.
+        """
+        for arg in args:
+            if isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            elif isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif arg is not None:
+                dtype = arg
+        check_device(f"{type(self).__name__}.to", device)
+        if dtype is None:
+            return self
+        dtype = as_dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters must be floating point, got {dtype}")
         for param in self.parameters():
-            param.data = param.numpy().astype(dtype)
-            param.grad = None  # nn never writes a gradient; one of the old dtype would be stale anyway
+            if param.dtype.kind == "f" and param.dtype != dtype:
+                param.data = param.numpy().astype(dtype)
+                param.grad = None  # nn never writes a gradient; one of the old dtype would be stale anyway
+        for buffer in self.buffers():
+            if buffer.dtype.kind == "f" and buffer.dtype != dtype:
+                buffer.data = buffer.numpy().astype(dtype)
+        return self
+
+    def cpu(self) -> Module:
+        """This module: everything already lives on the CPU."""
         return self
 
     def double(self) -> Module:
@@ -229,12 +328,20 @@ class Module:
         """`to(float32)`."""
         return self.to(np.float32)
 
+    def _named_state(self) -> Iterator[tuple[str, Tensor]]:
+        """What a state dict holds, in PyTorch's order: each module's parameters, then its persistent
+        buffers, then its children's, a shared tensor under each of its names."""
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
+                if tensor is not None and name not in module._non_persistent_buffers:
+                    yield (f"{module_name}.{name}" if module_name else name), tensor
+
     def state_dict(self) -> dict[str, Tensor]:
-        """{dotted name: a copy of the parameter} in `named_parameters()` order (shared ones under each name)."""
-        return {name: param.detach().clone() for name, param in self.named_parameters(remove_duplicate=False)}
+        """{dotted name: a copy of the parameter or buffer}, e.g. "bn.running_mean", in PyTorch's order."""
+        return {name: tensor.detach().clone() for name, tensor in self._named_state()}
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy saved values into the parameters, in place, after checking every key and shape.
+        """Copy saved values into the parameters and buffers, in place, after checking every key and shape.
 
         Values may be Tensors, NumPy arrays, or anything NumPy can read (a PyTorch tensor).
         With `strict`, a missing or unexpected key is an error; a wrong shape always is.
@@ -244,7 +351,7 @@ class Module:
             raise TypeError(
                 f"load_state_dict: expected a dict of name -> array, got {type(state_dict).__name__}"
             )
-        own = dict(self.named_parameters(remove_duplicate=False))
+        own = dict(self._named_state())
         values = {name: _as_array(name, value) for name, value in state_dict.items()}
         missing = [name for name in own if name not in values]
         unexpected = [name for name in values if name not in own]
@@ -305,17 +412,47 @@ class ModuleList(Module):
             self.append(module)
         return self
 
+    def insert(self, index: int, module: Module) -> None:
+        """Put module before position `index`; the children after it are renamed by their new positions."""
+        items = list(self._modules.values())
+        items.insert(index, module)
+        self._renumber(items)
+
     def __getitem__(self, index: int | slice) -> Any:
         items = list(self._modules.values())
         if isinstance(index, slice):
             return ModuleList(items[index])
         return items[index]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the child at a position (negative positions count from the end)."""
+        name = list(self._modules)[index]  # an IndexError names a position that does not exist
+        setattr(self, name, module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove the child(ren) at index; the rest are renamed "0", "1", ... again, as PyTorch does."""
+        items = list(self._modules.values())
+        del items[index]
+        self._renumber(items)
+
+    def _renumber(self, items: list[Module]) -> None:
+        for name in list(self._modules):
+            self._forget(name)
+        self.extend(items)
+
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+
+def check_device(where: str, device: Any) -> None:
+    """A device argument must be None or the CPU ("cpu", "cpu:0", or a device object that prints so)."""
+    if device is not None and str(device) not in ("cpu", "cpu:0"):
+        raise RuntimeError(
+            f"{where}: device {str(device)!r} is not available; this engine computes on the CPU"
+        )
 
 
 def _is_list_of_modules(value: Any) -> bool:
@@ -335,8 +472,8 @@ def _as_array(name: str, value: Any) -> np.ndarray:
     return array
 
 
-def _copy_into(param: Parameter, value: np.ndarray, name: str) -> None:
-    """Overwrite param's values in place: the same object and array, so optimizers keep it."""
+def _copy_into(param: Tensor, value: np.ndarray, name: str) -> None:
+    """Overwrite a parameter's (or buffer's) values in place: the same object and array, so optimizers keep it."""
     if not param.numpy().flags.writeable:  # e.g. a memory-mapped load: the parameter gets an array of its own
         param.data = np.array(value, dtype=param.dtype)
         return

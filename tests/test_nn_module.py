@@ -274,7 +274,7 @@ def test_repr_reads_like_pytorchs():
         ")"
     )
     assert repr(nn.Linear(3, 1, bias=False)) == "Linear(in_features=3, out_features=1, bias=False)"
-    assert repr(nn.Dropout(0.25)) == "Dropout(p=0.25)"
+    assert repr(nn.Dropout(0.25)) == "Dropout(p=0.25, inplace=False)"
 
 
 # -- scopes: the contract with graph pictures -------------------------------------

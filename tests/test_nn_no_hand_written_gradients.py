@@ -13,10 +13,11 @@ import pytest
 
 import nn
 
-SOURCES = sorted(Path(nn.__file__).parent.glob("*.py"))
+PACKAGE = Path(nn.__file__).parent
+SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_no_module_in_nn_defines_a_gradient(path):
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
@@ -40,5 +41,5 @@ def test_no_module_in_nn_defines_a_gradient(path):
 
 
 def test_the_scan_covers_the_whole_package():
-    names = {p.name for p in SOURCES}
-    assert {"module.py", "functional.py", "optim.py", "linear.py"} <= names
+    names = {p.relative_to(PACKAGE).as_posix() for p in SOURCES}
+    assert {"module.py", "functional.py", "optim/optimizer.py", "optim/adam.py", "linear.py"} <= names

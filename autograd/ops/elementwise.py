@@ -271,6 +271,12 @@ def logical_or(a, b):
     return np.logical_or(a, b)
 
 
+@primitive(name="round", differentiable=False, register=False)
+def round_(x, decimals=0):
+    """x rounded to `decimals` places, halves to even; no gradient (its slope is 0 almost everywhere)"""
+    return np.round(x, decimals)
+
+
 @primitive(differentiable=False, register=False)
 def isnan(x):
     """whether x is NaN, elementwise"""
