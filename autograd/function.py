@@ -66,7 +66,7 @@ class FunctionCtx:
         for k, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
-                    f"{self._name}.save_for_backward: argument {k} is a {type(t).__name__}; only "
+                    f"save_for_backward: argument {k} is a {type(t).__name__}; only "
                     "tensors (or None) are saved this way; keep other values as ctx attributes"
                 )
         self._saved = tuple(
@@ -111,10 +111,7 @@ class FunctionCtx:
         finally:
             modes.anomaly = anomaly
         self._single = isinstance(result, Tensor)
-        outputs = [
-            self._output(o, k)
-            for k, o in enumerate((result,) if self._single else _sequence(result, self._name))
-        ]
+        outputs = [self._output(o, k) for k, o in enumerate((result,) if self._single else _sequence(result))]
         self._outputs = [
             (o.shape, o.dtype, o.dtype.kind == "f" and id(o) not in self._non_differentiable) for o in outputs
         ]
@@ -131,9 +128,7 @@ class FunctionCtx:
         if isinstance(o, np.ndarray):
             return Tensor._lift(o)
         if not isinstance(o, Tensor):
-            raise TypeError(
-                f"{self._name}.forward returned a {type(o).__name__} as output {k}; expected a Tensor"
-            )
+            raise TypeError(f"forward returned a {type(o).__name__} as output {k}; expected a Tensor")
         return o
 
     def _finish(self, result: Tensor):
@@ -270,14 +265,12 @@ def _packed(arrays: list) -> np.ndarray:
     return np.concatenate([a.astype(dtype, copy=False).ravel() for a in arrays])
 
 
-def _sequence(result, name: str) -> tuple:
+def _sequence(result) -> tuple:
     if isinstance(result, (tuple, list)):
         return tuple(result)
     if isinstance(result, np.ndarray):
         return (result,)
-    raise TypeError(
-        f"{name}.forward returned a {type(result).__name__}; expected a Tensor or a tuple of them"
-    )
+    raise TypeError(f"forward returned a {type(result).__name__}; expected a Tensor or a tuple of them")
 
 
 def _overrides(function: type, name: str) -> bool:
