@@ -65,9 +65,9 @@ def multinomial(
         raise TypeError(f"multinomial: weights must be floating point, got {weights.dtype}")
     if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
         raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
-    rows = np.asarray(weights, dtype=np.float64).reshape(-1, weights.shape[-1])
-    if rows.shape[1] == 0:
+    if weights.shape[-1] == 0:
         raise ValueError("multinomial: the weights have no categories (last dimension is 0)")
+    rows = np.asarray(weights, dtype=np.float64).reshape(-1, weights.shape[-1])
     if not np.isfinite(rows).all() or (rows < 0).any():
         raise ValueError("multinomial: weights must be finite and non-negative")
     totals = rows.sum(axis=1)

@@ -43,8 +43,10 @@ def _randint_arguments(args: tuple, low, high, size) -> tuple[int, int, tuple]:
     """PyTorch's forms: (high, size), (low, high, size), and the same with keywords."""
     if len(args) == 3:
         low, high, size = args
-    elif len(args) == 2:
+    elif len(args) == 2 and size is None:  # randint(high, size)
         high, size = args
+    elif len(args) == 2:  # randint(low, high, size=...)
+        low, high = args
     elif len(args) == 1 and high is None:  # randint(high, size=...)
         high = args[0]
     elif len(args) == 1:  # randint(low, high=..., size=...)
