@@ -153,6 +153,7 @@ _UFUNC_OPS = {
 
 max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
+topk_result = namedtuple("topk", ["values", "indices"])
 
 
 class Tensor:
@@ -959,6 +960,29 @@ class Tensor:
         if not keepdims:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return result(values, indices)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        """(values, indices) of the k largest (or smallest) along dim; the gradient goes to those
+        elements. NaN counts as the largest value, as in PyTorch; ties keep their order."""
+        if self.ndim == 0:  # a scalar is its own top 1
+            _normal_axis(dim, 1, "topk", self.shape)
+            values, indices = self.reshape(1).topk(k, 0, largest, sorted)
+            return topk_result(values.reshape(()), indices.reshape(())) if k else topk_result(values, indices)
+        axis = _normal_axis(dim, self.ndim, "topk", self.shape)
+        size = self.shape[axis]
+        if (
+            isinstance(k, builtins.bool)
+            or not isinstance(k, (builtins.int, np.integer))
+            or not 0 <= k <= size
+        ):
+            raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim {dim}), got {k!r}")
+        keys = self._data.astype(np.float64) if self.dtype.kind in "bu" else self._data
+        if largest:  # sort descending: negate, with NaN first
+            keys = np.where(np.isnan(keys), -np.inf, -keys) if keys.dtype.kind == "f" else -keys
+        indices = np.take(np.argsort(keys, axis=axis, kind="stable"), np.arange(k), axis=axis)
+        where = list(np.indices(indices.shape, sparse=True))
+        where[axis] = indices
+        return topk_result(self[tuple(where)], Tensor._lift(indices.astype(np.int64)))
 
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim

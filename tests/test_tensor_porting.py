@@ -195,3 +195,33 @@ def test_element_counts_and_comparisons():
     for compared in (x.eq(2.0), x.ne(2.0), x.lt(2.0), x.le(2.0), x.gt(2.0), x.ge(2.0)):
         assert compared.dtype == np.bool_ and compared.shape == (2, 3) and not compared.requires_grad
     assert x.eq(2.0).sum().item() == 1
+
+
+# -- topk ----------------------------------------------------------------------------------------
+
+
+def test_topk_values_indices_and_gradient():
+    x = leaf([[1.0, 5.0, 3.0, 4.0], [2.0, 0.0, 6.0, 7.0]])
+    values, indices = x.topk(2)
+    assert values.tolist() == [[5.0, 4.0], [7.0, 6.0]] and indices.tolist() == [[1, 3], [3, 2]]
+    assert indices.dtype == np.int64 and not indices.requires_grad
+    assert x.topk(1, dim=0, largest=False).values.tolist() == [[1.0, 0.0, 3.0, 4.0]]
+    values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]]
+    data = [[1.0, 5.0, 3.0, 4.0], [2.0, 0.0, 6.0, 7.0]]
+    assert autograd.gradcheck(lambda t: t.topk(2).values * t.topk(2).values, (leaf(data),))
+    assert autograd.gradgradcheck(lambda t: t.topk(3, largest=False).values ** 2, (leaf(data),))
+
+
+def test_topk_puts_nan_first_and_keeps_tied_order():
+    values, indices = Tensor([1.0, np.nan, 5.0, 5.0]).topk(3)
+    assert np.isnan(values[0].item()) and indices.tolist() == [1, 2, 3]
+    assert Tensor([3, 1, 2]).topk(2).values.tolist() == [3, 2]
+    assert Tensor(3.0).topk(1).values.shape == ()
+
+
+def test_topk_mistakes():
+    with pytest.raises(ValueError, match=r"topk: k must be an int from 0 to 3 \(the size of dim -1\), got 4"):
+        Tensor([1.0, 2.0, 3.0]).topk(4)
+    with pytest.raises(np.exceptions.AxisError, match="topk: axis 2 is out of bounds"):
+        Tensor([1.0, 2.0]).topk(1, dim=2)

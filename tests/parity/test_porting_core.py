@@ -297,6 +297,12 @@ METHODS = {
         lambda L, x: x.expand_as(L.const(np.zeros((2, 3)))) * L.const(np.arange(6.0).reshape(2, 3)),
         [f64([1, 2, 3])],
     ),
+    "topk values": (lambda L, x: x.topk(2).values * 2, [f64([[1, 5, 3, 4], [2, 0, 6, 7]])]),
+    "topk indices": (
+        lambda L, x: x.topk(2, dim=0, largest=False).indices,
+        [f64([[1, 5, 3, 4], [2, 0, 6, 7]])],
+    ),
+    "topk with nan": (lambda L, x: x.topk(2)[0], [f64([1.0, np.nan, 3.0])]),
     "argmax dim keepdim": (lambda L, x: x.argmax(dim=1, keepdim=True), [f64([[1, 5, 3], [7, 0, 2]])]),
     "eq with view_as": (
         lambda L, x: x.argmax(dim=1, keepdim=True).eq(
