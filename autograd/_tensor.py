@@ -970,11 +970,7 @@ class Tensor:
             return topk_result(values.reshape(()), indices.reshape(())) if k else topk_result(values, indices)
         axis = _normal_axis(dim, self.ndim, "topk", self.shape)
         size = self.shape[axis]
-        if (
-            isinstance(k, builtins.bool)
-            or not isinstance(k, (builtins.int, np.integer))
-            or not 0 <= k <= size
-        ):
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= size:
             raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim {dim}), got {k!r}")
         keys = self._data.astype(np.float64) if self.dtype.kind in "bu" else self._data
         if largest:  # sort descending: negate, with NaN first
