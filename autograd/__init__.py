@@ -9,8 +9,8 @@ PyTorch scripts run with `import autograd as torch`: `torch.nn`, `torch.optim` a
 `torch.utils.data` then reach the `nn` package, which is imported on first use.
 """
 
-import importlib
-import sys
+import importlib as _importlib
+import sys as _sys
 
 from . import accelerator, backends, cuda, utils
 from ._tensor import Tensor, apply
@@ -155,10 +155,10 @@ def __getattr__(name: str):
 
         return backward_steps
     if name == "autograd":  # torch.autograd.Function, torch.autograd.grad: this package itself
-        return sys.modules[__name__]
+        return _sys.modules[__name__]
     if name in _NN_ALIASES:
         module, attribute = _NN_ALIASES[name]
-        found = importlib.import_module(module)
+        found = _importlib.import_module(module)
         return found if attribute is None else getattr(found, attribute)
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
