@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly, dtypes, engine, numpy_errors
+from . import anomaly, devices, dtypes, engine, numpy_errors
 from .node import Node, Version
 from .ops import classification as C
 from .ops import elementwise as E
@@ -29,6 +29,8 @@ from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
 from .ops.op import ShapeError
+from .random import draw
+from .random import multinomial as _multinomial
 from .recording import refuse
 from .state import modes
 
@@ -154,13 +156,15 @@ _UFUNC_OPS = {
 
 max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
+topk_result = namedtuple("topk", ["values", "indices"])
 
 
 class Tensor:
     """An n-d array (0-d for scalars) that records the ops applied to it.
 
-    `Tensor(data, requires_grad=False, dtype=None, name=None)`: `data` is a number,
-    a nested list, a NumPy array (its dtype is kept) or another Tensor (copied).
+    `Tensor(data, requires_grad=False, dtype=None, name=None, device=None)`: `data` is a
+    number, a nested list, a NumPy array (its dtype is kept) or another Tensor (copied);
+    the device, if given, must be the CPU.
     """
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -191,7 +195,11 @@ class Tensor:
     _retains_grad: bool = False
     _view_of: tuple | None = None  # (base, view op, its parameters) for a view made by an op
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None, device=None
+    ):
+        if device is not None:
+            devices.check(device, "Tensor")
         if isinstance(data, Tensor):
             data = data._data
         if isinstance(data, (np.ndarray, np.generic)):
@@ -267,7 +275,8 @@ class Tensor:
         return apply(E.astype, self, self.dtype)
 
     def contiguous(self) -> Tensor:
-        return self
+        """self if its array is laid out in C order already, else a copy that is (gradients flow)."""
+        return self if self._data.flags.c_contiguous else self.clone()
 
     # -- properties ------------------------------------------------------------------
 
@@ -299,8 +308,13 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> devices.device:
+        """Always the CPU: `device(type='cpu')`, which equals "cpu"."""
+        return devices.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
 
     @property
     def T(self) -> Tensor:
@@ -396,38 +410,83 @@ class Tensor:
         return self._data.tolist()
 
     def astype(self, dtype) -> Tensor:
-        return apply(E.astype, self, dtypes.as_dtype(dtype))
+        """A copy converted to dtype; only a float result carries a gradient (as PyTorch's)."""
+        dtype = dtypes.as_dtype(dtype)
+        return apply(E.astype, self if dtype.kind == "f" else self.detach(), dtype)
 
-    def to(self, *args, dtype=None, device=None, **_ignored) -> Tensor:
-        """`to(dtype)`, `to("cpu")`, `to(device, dtype)`: this engine computes on the CPU only."""
+    def to(
+        self,
+        *args,
+        dtype=None,
+        device=None,
+        non_blocking: bool = False,
+        copy: bool = False,
+        memory_format=None,
+    ) -> Tensor:
+        """`to(dtype)`, `to("cpu")`, `to(device, dtype)`, `to(other_tensor)`: PyTorch's conversions.
+
+        Returns self when nothing changes (unless `copy=True`). The CPU is the only device.
+        """
         for a in args:
-            if isinstance(a, str) or a is None or type(a).__name__ == "device":
-                device = a if a is not None else device
-            elif isinstance(a, Tensor):
+            if a is None:  # PyTorch's to(None): nothing to change
+                continue
+            if isinstance(a, Tensor):
                 dtype = a.dtype
+            elif isinstance(a, (str, devices.device)) or (isinstance(a, int) and not isinstance(a, bool)):
+                device = a
             else:
                 dtype = a
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"to({device!r}): this engine computes on the CPU with NumPy; use 'cpu'")
-        return self if dtype is None or dtypes.as_dtype(dtype) == self.dtype else self.astype(dtype)
+        devices.check(device, "to")
+        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
+            return self.astype(dtype)
+        return self.clone() if copy else self
 
     def cpu(self) -> Tensor:
+        """self: tensors live on the CPU already."""
+        return self
+
+    def cuda(self, device=None, non_blocking: bool = False) -> Tensor:
+        """An error: there is no CUDA device here."""
+        devices.check(f"cuda:{device}" if isinstance(device, int) else device or "cuda", "cuda")
         return self
 
     def float(self) -> Tensor:
-        return self.astype(np.float32)
+        return self.to(np.float32)
 
     def double(self) -> Tensor:
-        return self.astype(np.float64)
+        return self.to(np.float64)
+
+    def half(self) -> Tensor:
+        return self.to(np.float16)
 
     def long(self) -> Tensor:
-        return self.astype(np.int64)
+        return self.to(np.int64)
 
     def int(self) -> Tensor:
-        return self.astype(np.int32)
+        return self.to(np.int32)
 
     def bool(self) -> Tensor:
-        return self.astype(np.bool_)
+        return self.to(np.bool_)
+
+    # -- new tensors with this one's dtype (PyTorch's new_* methods) ----------------------
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        """A new tensor holding data, in self's dtype unless given"""
+        return Tensor(data, requires_grad, self.dtype if dtype is None else dtype, device=device)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        """A new tensor of shape size filled with fill_value, in self's dtype unless given"""
+        devices.check(device, "new_full")
+        dtype = self.dtype if dtype is None else dtypes.as_dtype(dtype)
+        return Tensor._lift(np.full(_shape_arg((size,)), fill_value, dtype)).requires_grad_(requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return self.new_full(_shape_arg(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return self.new_full(_shape_arg(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    new_empty = new_zeros  # PyTorch leaves the memory unset; zeros are one valid content
 
     def __float__(self) -> float:
         if modes.recorder is not None:
@@ -615,6 +674,20 @@ class Tensor:
     def zero_(self) -> Tensor:
         """Every element set to 0, in place"""
         return self._update(S.setitem, self, Ellipsis, 0)
+
+    def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
+        """Every element drawn uniformly from [from_, to), in place"""
+        draws = draw("uniform", from_, to, self.shape, generator=generator, where="uniform_")
+        return self._update(S.setitem, self, Ellipsis, draws)  # the write rounds to self's dtype
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+        """Every element drawn from the normal distribution N(mean, std²), in place"""
+        draws = draw("normal", mean, std, self.shape, generator=generator, where="normal_")
+        return self._update(S.setitem, self, Ellipsis, draws)  # the write rounds to self's dtype
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+        """Category indices drawn from each row of self's non-negative weights (int64, no gradient)"""
+        return Tensor._lift(draw(_multinomial, self._data, num_samples, replacement, generator=generator))
 
     def copy_(self, src) -> Tensor:
         """self's elements replaced by src's (broadcast to self's shape), in place"""
@@ -838,6 +911,14 @@ class Tensor:
         """self where condition holds, else other (PyTorch's Tensor.where)"""
         return apply(E.where, mask_of(condition), self, _operand(other))
 
+    def masked_fill(self, mask, value) -> Tensor:
+        """value where mask holds, else self: where(mask, value, self), in self's dtype"""
+        return apply(E.where, _mask_over(mask, self), _fill_value(value, self), self)
+
+    def masked_fill_(self, mask, value) -> Tensor:
+        """self = where(mask, value, self), in place"""
+        return self._update(E.where, _mask_over(mask, self), _fill_value(value, self), self)
+
     # -- reductions: axis/keepdims, or PyTorch's dim/keepdim ------------------------------
 
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None) -> Tensor:
@@ -933,6 +1014,25 @@ class Tensor:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return result(values, indices)
 
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        """(values, indices) of the k largest (or smallest) along dim; the gradient goes to those
+        elements. NaN counts as the largest value, as in PyTorch; ties keep their order."""
+        if self.ndim == 0:  # a scalar is its own top 1
+            _normal_axis(dim, 1, "topk", self.shape)
+            values, indices = self.reshape(1).topk(k, 0, largest, sorted)
+            return topk_result(values.reshape(()), indices.reshape(())) if k else topk_result(values, indices)
+        axis = _normal_axis(dim, self.ndim, "topk", self.shape)
+        size = self.shape[axis]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= size:
+            raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim {dim}), got {k!r}")
+        keys = self._data.astype(np.float64) if self.dtype.kind in "bu" else self._data
+        if largest:  # sort descending: negate, with NaN first
+            keys = np.where(np.isnan(keys), -np.inf, -keys) if keys.dtype.kind == "f" else -keys
+        indices = np.take(np.argsort(keys, axis=axis, kind="stable"), np.arange(k), axis=axis)
+        where = list(np.indices(indices.shape, sparse=True))
+        where[axis] = indices
+        return topk_result(self[tuple(where)], Tensor._lift(indices.astype(np.int64)))
+
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         axis, keepdims = _axis(axis, dim), keepdims if keepdim is None else keepdim
         return apply(R.argmax, self, axis, bool(keepdims))
@@ -955,6 +1055,9 @@ class Tensor:
         return self.reshape(-1)
 
     def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
         return self.reshape(other.shape)
 
     def transpose(self, *axes) -> Tensor:
@@ -1042,6 +1145,31 @@ def _operand(x):
     if type(x) is list or type(x) is tuple:
         return dtypes.array_of(x)
     return x
+
+
+def _mask_over(mask, x: Tensor) -> np.ndarray:
+    """masked_fill's mask as a bool array, which must broadcast to x's shape (not widen it)."""
+    mask = mask_of(mask)
+    try:
+        fits = np.broadcast_shapes(mask.shape, x.shape) == x.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"masked_fill: a mask of shape {mask.shape} does not broadcast to the shape {x.shape}"
+        )
+    return mask
+
+
+def _fill_value(value, like: Tensor):
+    """masked_fill's value: a number, or a 0-d tensor, that takes like's dtype (as PyTorch's)."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise ValueError(
+                f"masked_fill: the value must be a number or a 0-d tensor, got shape {value.shape}"
+            )
+        return value if value.dtype == like.dtype else value.astype(like.dtype)
+    return np.asarray(value, like.dtype)
 
 
 def _numpy_style(x: Tensor, dtype, out) -> Tensor:

@@ -135,6 +135,8 @@ def op_label(op, inputs: tuple, tensor_type: type) -> str:
     name = op.name
     if inputs is None:  # the graph was freed: only the op's name is left
         return name
+    if op.label is not None:  # the op says how it reads (a custom Function)
+        return op.label(inputs)
     if op.arity == 0:
         if name == "concatenate":
             return f"concatenate(axis={inputs[0]})"

@@ -220,11 +220,16 @@ def _check_versions(node) -> None:
             if now != saved:
                 shape = data.shape if j == -1 else inputs[j].shape
                 what = "its output" if j == -1 else f"its input {op.params[j]!r}"
-                raise RuntimeError(
-                    f"backward through {op.name}: {what} (shape {shape}) was changed in place after "
-                    f"{op.name} ran (version {saved} then, {now} now), and its gradient needs that "
-                    "value. Change a clone() instead, or make the change before the op"
-                )
+                raise changed_in_place(op.name, what, shape, saved, now)
+
+
+def changed_in_place(name: str, what: str, shape: tuple, saved: int, now: int) -> RuntimeError:
+    """The error for a value that a backward needs and that was changed in place after its op ran."""
+    return RuntimeError(
+        f"backward through {name}: {what} (shape {shape}) was changed in place after "
+        f"{name} ran (version {saved} then, {now} now), and its gradient needs that "
+        "value. Change a clone() instead, or make the change before the op"
+    )
 
 
 def _run_hooks(hooks: list, g):

@@ -182,12 +182,17 @@ class Recorder:
         else:
             self.entries.append(("cast", v, src, array.dtype, self.phase, "Tensor(...)"))
 
-    def drew(self, array: np.ndarray, generator, method: str, args: tuple) -> None:
-        """A random draw: the replay draws again, from the same generator, in the same order."""
+    def drew(self, array: np.ndarray, generator, method, args: tuple) -> None:
+        """A random draw: the replay draws again, from the same generator, in the same order.
+
+        `generator` is None for the default one; `method` a generator method's name, or a
+        function of (*args, generator) whose array arguments are the call's variables.
+        """
         if generator is not None:
             self.generators.setdefault(id(generator), generator)
+        tokens = [self.token(a) for a in args]
         v = self.made(array, "draw")
-        self.entries.append(("draw", v, generator, method, args, self.phase, _scope_label(modes.scope)))
+        self.entries.append(("draw", v, generator, method, tokens, self.phase, _scope_label(modes.scope)))
 
     def _tensor_token(self, t):
         token = self.tensor_tokens.get(id(t))

@@ -217,7 +217,12 @@ class _Writer:
         if kind == "draw":
             _, out, gen, method, args, *_ = entry
             source = "default_generator()" if gen is None else self.bind(gen, "generator")
-            return f"{n[out]} = {source}.{method}({', '.join(self.constant(a) for a in args)})", "random draw"
+            arguments = [self.arg(t) for t in args]
+            if callable(method):
+                call = f"{self.bind(method, method.__name__)}({', '.join([*arguments, source])})"
+            else:
+                call = f"{source}.{method}({', '.join(arguments)})"
+            return f"{n[out]} = {call}", "random draw"
         if kind == "load_grad":
             _, out, t, *_ = entry
             return f"{n[out]} = {self.tensor(t)}._grad._data", ""

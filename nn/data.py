@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, default_generator
+from autograd import Tensor, TraceError, is_recording
+from autograd.random import numpy_generator
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
 
@@ -88,9 +89,14 @@ class DataLoader:
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
+        if is_recording():  # its batches would be frozen into the record as constants
+            raise TraceError(
+                "DataLoader: iterating inside a function that autograd.trace records; a replay would "
+                "reuse this call's batches. Iterate outside and pass each batch to the traced step"
+            )
         n = len(self.dataset)
         if self.shuffle:
-            order = (self.generator or default_generator()).permutation(n)
+            order = numpy_generator(self.generator, "DataLoader").permutation(n)
         else:
             order = np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):

@@ -206,8 +206,9 @@ def where(cond, a, b):
 
 @primitive(lambda g, out, x, dtype: g.astype(x.dtype))
 def astype(x, dtype):
-    """x converted to dtype; the gradient converts back."""
-    return x.astype(dtype)
+    """x converted to dtype, in a new row-major array (so clone() and contiguous() give one);
+    the gradient converts back."""
+    return x.astype(dtype, order="C")
 
 
 # Comparisons and sign: piecewise constant, so their results carry no gradient.

@@ -24,14 +24,19 @@ class Op:
     - `dtype`: "promote" (arithmetic: PyTorch's promotion among the operands), "float"
       (integer operands become the default float first), or None (NumPy's result as is).
     - `differentiable`: False for ops whose result carries no gradient (comparisons).
+    - `label`: for ops made outside this package (an `autograd.Function`), how their node
+      reads in a picture: `label(inputs) -> str`; None lets the picture lay out the name
+      and parameters itself.
     """
 
     __slots__ = (
         "name", "forward", "vjps", "arity", "reads", "reads_out", "view", "dtype", "differentiable", "params",
+        "label",
     )  # fmt: skip
 
-    def __init__(self, name, forward, vjps, arity, reads, view, dtype, differentiable):
+    def __init__(self, name, forward, vjps, arity, reads, view, dtype, differentiable, label=None):
         self.name = name
+        self.label = label
         self.forward = forward
         self.vjps = vjps
         self.arity = arity
