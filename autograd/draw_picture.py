@@ -79,12 +79,7 @@ class Walk:
         if t._op is None or t._inputs is None:
             return []
         operands = [x for x in t._inputs if isinstance(x, Tensor)]
-        if t._op.name == "concatenate" and len(operands) > 1:
-            names = [str(k) for k in range(len(operands))]
-        elif t._op.name == "where" or (len(operands) == 2 and t._op.name not in labels.COMMUTATIVE):
-            names = ["a", "b"]
-        else:
-            names = [""] * len(operands)
+        names = labels.operand_names(t._op, t._inputs, Tensor)
         return [(self.index[id(x)], name) for x, name in zip(operands, names)]
 
     def scopes(self) -> list[tuple[str, ...]]:

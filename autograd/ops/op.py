@@ -24,14 +24,29 @@ class Op:
     - `dtype`: "promote" (arithmetic: PyTorch's promotion among the operands), "float"
       (integer operands become the default float first), or None (NumPy's result as is).
     - `differentiable`: False for ops whose result carries no gradient (comparisons).
+
+    How the op reads in a picture (the drawing code asks the op; it knows no op by name):
+    - `symbol`: the infix sign of a binary op ("×" for mul), so that a constant operand
+      folds into its label as "· × 2.0".
+    - `commutative`: its two operands can be swapped, so their edges need no names.
+    - `label`: a format string for its label over the forward's parameter names, when
+      "name(param=value)" does not read well: "getitem{index:index}" writes the index
+      as it was typed, "where(cond)" leaves the mask out. The spec `index` writes an
+      index; any other field is written compactly (a number, a short array).
     """
 
     __slots__ = (
         "name", "forward", "vjps", "arity", "reads", "reads_out", "view", "dtype", "differentiable", "params",
+        "symbol", "commutative", "label",
     )  # fmt: skip
 
-    def __init__(self, name, forward, vjps, arity, reads, view, dtype, differentiable):
+    def __init__(
+        self, name, forward, vjps, arity, reads, view, dtype, differentiable, symbol=None, commutative=False, label=None
+    ):
         self.name = name
+        self.symbol = symbol
+        self.commutative = commutative
+        self.label = label
         self.forward = forward
         self.vjps = vjps
         self.arity = arity
@@ -82,11 +97,15 @@ def primitive(
     dtype: str | None = None,
     differentiable: bool = True,
     register: bool = True,
+    symbol: str | None = None,
+    commutative: bool = False,
+    label: str | None = None,
 ) -> Callable[[Callable], Op]:
     """Declare an op: decorate its forward (on arrays) and give its VJPs beside it.
 
     `reads` lists, per argument, the arguments whose values its VJP uses (default:
     none). `register=False` keeps the op out of REGISTRY (for experiments and tests).
+    `symbol`, `commutative` and `label` say how it reads in a picture (see `Op`).
     """
 
     def declare(forward: Callable) -> Op:
@@ -100,6 +119,9 @@ def primitive(
             view,
             dtype,
             differentiable,
+            symbol,
+            commutative,
+            label,
         )
         op.forward.__doc__ = forward.__doc__
         if register:
