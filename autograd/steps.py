@@ -12,7 +12,8 @@ import os
 from collections.abc import Sequence
 
 from ._tensor import Tensor
-from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, names_of, picture
+from .draw_names import names_of
+from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, picture
 from .engine import backward_order
 from .engine import grad as _grad
 from .render import RendererNotFound, find_renderer
@@ -59,7 +60,7 @@ class BackwardSteps(Sequence):
         for j in range(k + 1):
             if self._gradients[j] is not None:
                 known[self._position[j]] = self._gradients[j]
-        pending = set(self._position[k + 1 :])
+        pending = dict.fromkeys(self._position[k + 1 :], "?")
         return picture(
             self.walk,
             gradients=known,
@@ -140,9 +141,10 @@ def backward_steps(
     show_data: bool = True,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     collapse: bool | int = False,
     params=None,
+    show_legend: bool = True,
 ) -> BackwardSteps:
     """The pictures of root's backward pass, one per tensor in the order the engine visits them.
 
@@ -158,4 +160,5 @@ def backward_steps(
         rankdir=rankdir,
         collapse=collapse,
         params=params,
+        show_legend=show_legend,
     )

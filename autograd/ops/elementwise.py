@@ -20,7 +20,9 @@ def _value(x):
     return x.numpy() if hasattr(x, "numpy") else x
 
 
-@primitive(lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote", symbol="+", commutative=True)
+@primitive(
+    lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote", symbol="+", commutative=True
+)
 def add(a, b):
     """a + b"""
     return a + b
@@ -38,7 +40,8 @@ def sub(a, b):
     arity=2,
     reads=(("b",), ("a",)),
     dtype="promote",
-    symbol="×", commutative=True,
+    symbol="×",
+    commutative=True,
 )
 def mul(a, b):
     """a * b"""

@@ -41,7 +41,18 @@ class Op:
     )  # fmt: skip
 
     def __init__(
-        self, name, forward, vjps, arity, reads, view, dtype, differentiable, symbol=None, commutative=False, label=None
+        self,
+        name,
+        forward,
+        vjps,
+        arity,
+        reads,
+        view,
+        dtype,
+        differentiable,
+        symbol=None,
+        commutative=False,
+        label=None,
     ):
         self.name = name
         self.symbol = symbol
