@@ -77,7 +77,6 @@ def _loss(fn: Callable) -> Callable:
     return loss
 
 
-
 @_loss
 def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """ℓᵢ = -log softmax(xᵢ)[yᵢ] for class indices y, or -Σ_c t_ic log softmax(xᵢ)_c for class probabilities t.

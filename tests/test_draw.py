@@ -389,7 +389,9 @@ def test_a_legend_lists_the_kinds_of_node_shown_and_can_be_hidden():
     ]
     assert "legend" in [c.lines[0] for c in clusters]
     # Each sample looks like the nodes it explains.
-    assert nodes["legend0"].fills == nodes["t0"].fills[:1] and nodes["legend1"].fills[0] == nodes["t1"].fills[0]
+    assert (
+        nodes["legend0"].fills == nodes["t0"].fills[:1] and nodes["legend1"].fills[0] == nodes["t1"].fills[0]
+    )
     hidden, clusters = read_svg(draw_graph(y, show_legend=False).pipe(format="svg"), legend=True)
     assert not any(name.startswith("legend") for name in hidden) and not clusters
 
