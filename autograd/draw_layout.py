@@ -266,6 +266,21 @@ def count_kinds(keys: list) -> str:
     return ", ".join(parts + ([f"{repeats} folded repeats"] if repeats else []))
 
 
+def _ranks(layout: Layout, keys: list) -> dict:
+    """Each shown node's rank: the length of the longest path to it, as dot ranks nodes."""
+    shown = set(keys)
+    rank: dict = {}
+    for source, target, _ in layout.edges:  # edges come in data-flow order
+        if source in shown and target in shown:
+            rank[target] = max(rank.get(target, 0), rank.get(source, 0) + 1)
+    return rank
+
+
+def rank_count(layout: Layout, keys: list) -> int:
+    """How many ranks the shown nodes take."""
+    return max(_ranks(layout, keys).values(), default=0) + 1
+
+
 def choose_rankdir(layout: Layout, keys: list, size_of) -> str:
     """ "LR" or "TB": the way the picture needs the least shrinking to fit a page ~1000 points wide.
 
@@ -275,11 +290,7 @@ def choose_rankdir(layout: Layout, keys: list, size_of) -> str:
     picture too wide is shrunk (its text with it), a tall one is not. When both fit,
     left to right wins: it reads like the formula.
     """
-    shown = set(keys)
-    rank: dict = {}
-    for source, target, _ in layout.edges:  # edges come in data-flow order
-        if source in shown and target in shown:
-            rank[target] = max(rank.get(target, 0), rank.get(source, 0) + 1)
+    rank = _ranks(layout, keys)
     widths: dict[int, float] = {}
     stacked_w: dict[int, float] = {}
     for key in keys:

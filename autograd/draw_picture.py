@@ -22,7 +22,15 @@ import re
 
 from . import draw_labels as labels
 from ._tensor import Tensor
-from .draw_layout import Layout, choose_layout, choose_rankdir, count_kinds, nearest_root, scope_pattern
+from .draw_layout import (
+    Layout,
+    choose_layout,
+    choose_rankdir,
+    count_kinds,
+    nearest_root,
+    rank_count,
+    scope_pattern,
+)
 from .draw_legend import legend
 from .draw_names import roles_of
 from .render import Picture
@@ -439,13 +447,14 @@ def picture(
         rankdir = choose_rankdir(layout, [key for key, _ in drawn], lambda key: _size_guess(sized[key]))
     if show_legend:
         explained = []
-        if show_grad and (gradients or pending):
+        if show_grad and (gradients or pending is not None):
             root_name = painter.name(walk.root) or "the root"
             explained.append(f"grad: ∂{root_name}/∂(this tensor)")
-        if pending:
+        if show_grad and pending is not None:
             explained.append("grad ?: not arrived yet")
         lines.extend(
-            "\t" + line for line in legend(kinds, _LEGEND_STYLE, explained, column=rankdir in ("TB", "BT"))
+            "\t" + line
+            for line in legend(kinds, _LEGEND_STYLE, explained, rank_count(layout, [key for key, _ in drawn]))
         )
 
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "labelloc": "t"}

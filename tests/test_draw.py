@@ -419,6 +419,9 @@ def test_params_name_the_tensors():
         assert named["fc.weight"].lines[1] == "(2, 2) float64"
         assert "fc.bias" in named and "own name" not in named  # the names passed win
     steps = autograd.backward_steps(y, params={"fc.weight": w})
-    assert "fc.weight" in steps[-1].source and "backward step 5 of 5: fc.weight" in steps[-1].source
+    assert (
+        "fc.weight" in steps[-1].source
+        and "Step 5 of 5: fc.weight's gradient is complete" in steps[-1].source
+    )
     with pytest.raises(TypeError, match="params must be a dict of name -> Tensor"):
         draw_graph(y, params=[w])

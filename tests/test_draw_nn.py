@@ -88,4 +88,4 @@ def test_an_mlp_steps_through_backward_in_the_engines_order():
     order = autograd.backward_order(loss)
     assert [id(t) for t in steps.order] == [id(t) for t in order]
     last_weight = max(k for k, t in enumerate(order) if t is model.layers[0].weight)
-    assert f"backward step {last_weight + 1} of {len(order)}: layers.0.weight" in steps[last_weight].source
+    assert f"Step {last_weight + 1} of {len(order)}: layers.0.weight's gradient" in steps[last_weight].source
