@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._tensor import Tensor
-from .draw_names import names_of
-from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, cluster_label, picture
+from .draw_names import cluster_label, names_of
+from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, picture
 from .engine import grad as _grad
 from .render import Picture
 from .steps import backward_steps

@@ -110,7 +110,7 @@ class BackwardSteps(Sequence):
         for j in range(k + 1):
             if self._gradients[j] is not None:
                 i = self._position[j]
-                shown[i] = self._sum_text(i, self._gradients[j], k) or self._gradients[j]
+                shown[i] = self._sum_text(i, self._gradients[j]) or self._gradients[j]
         pending = {i: self._pending_text(i, k) for i in self._position[k + 1 :]}
         return picture(
             self.walk,
@@ -123,7 +123,7 @@ class BackwardSteps(Sequence):
             **self._options,
         )
 
-    def _sum_text(self, i: int, total: np.ndarray, k: int) -> str | None:
+    def _sum_text(self, i: int, total: np.ndarray) -> str | None:
         """'0.5000 + 1.5000 = 2.0000' for a scalar whose gradient came in several parts."""
         parts = [g for _, g in self._parts.get(i, ())]
         if len(parts) < 2 or total.size != 1:
@@ -141,7 +141,7 @@ class BackwardSteps(Sequence):
         if not arrived:
             return "?"
         if len(arrived) == len(parts):  # all in: backward visits it next
-            return self._sum_text(i, sum(arrived), k) or labels.values(sum(arrived))
+            return self._sum_text(i, sum(arrived)) or labels.values(sum(arrived))
         if arrived[0].size == 1:
             written = [labels.values(g) for g in arrived]
             if len(written) > PARTS_WRITTEN_OUT:
@@ -185,7 +185,7 @@ class BackwardSteps(Sequence):
             seed = "the gradient passed to backward" if self._seeded else "gradient 1"
             done = f"backward starts at {who} with {seed}"
         elif len(parts) > 1:
-            written = self._sum_text(i, total, k) if total is not None else None
+            written = self._sum_text(i, total) if total is not None else None
             done = f"{who}'s gradient is complete: " + (written or f"the sum of {len(parts)} parts")
         else:
             done = ""
