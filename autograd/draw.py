@@ -12,7 +12,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._tensor import Tensor
-from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, cluster_label, names_of, picture
+from .draw_names import cluster_label, names_of
+from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, picture
 from .engine import grad as _grad
 from .render import Picture
 from .steps import backward_steps
@@ -54,10 +55,12 @@ def draw_graph(
     show_data: bool = True,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     collapse: bool | int = False,
     params: dict[str, Tensor] | Iterable[tuple[str, Tensor]] | None = None,
     step: int | None = None,
+    show_legend: bool = True,
+    force: bool = False,
 ) -> Picture:
     """A `graphviz.Digraph` of everything `root` depends on; shows inline in Jupyter.
 
@@ -73,15 +76,26 @@ def draw_graph(
       the graph is freed: what is left is drawn, with a note saying so.
     - Tensors made inside `autograd.scope(...)` (every nn Module's forward) are grouped in
       clusters labelled like "layers.0 (Linear)"; parameters sit with the module that uses
-      them. `collapse=True` draws each innermost module as one box; `collapse=k` collapses
-      every scope k levels deep.
-    - Past `max_nodes` (None: no limit), modules are collapsed, innermost first, then shallower
-      (but never down to fewer than max_nodes / 4 nodes); if that is not enough, the nodes
-      nearest the root are kept and the rest summarised in one note. The picture's title says
-      what was collapsed and what was left out.
-    - `params`: names to show for tensors, as a dict name -> Tensor or (name, Tensor) pairs;
-      `draw_graph(loss, params=model.named_parameters())` labels each weight by its full name
-      ("layers.0.weight"), in place of the tensor's own `.name`.
+      them. nn's losses (`F.cross_entropy`, `F.mse_loss`, ...) are one unit too: a gold
+      cluster "cross_entropy" around log_softmax → nll_loss. `collapse=True` draws each
+      innermost module or loss as one box; `collapse=k` collapses every scope k levels deep.
+    - Names: `params` (a dict name -> Tensor, or (name, Tensor) pairs such as
+      `model.named_parameters()`) names tensors in place of their own `.name`. What nobody
+      named is called by its role: the root "loss" (when a loss made it) or "output", a
+      constant that a module reads "input", one that only a loss reads "target".
+    - A legend lists each kind of node shown (`show_legend=False` leaves it out).
+    - `rankdir`: "auto" (the default) draws left to right when that fits about 1000 points
+      across, else whichever of left to right and top to bottom shrinks the picture less;
+      "LR", "TB", "RL" or "BT" say it outright.
+    - Size: past `max_nodes` nodes (250 by default: dot lays that out in well under a second),
+      the picture is summarised. First, runs of a repeated block (a loop of the same ops, a
+      stack of identical layers) are folded into one box "× n" between the first block and
+      the last two, which stay drawn in full; then modules are collapsed, innermost first
+      (never down to fewer than max_nodes / 4 nodes); then the nodes nearest the root are
+      kept and the rest summarised in one note. The title says what was done.
+      `max_nodes=None` draws every node, up to 2,000; a bigger graph raises ValueError with
+      its size and about how long dot would take (its time grows as the square of the size:
+      12 s for 16,000 nodes), unless `force=True` says to draw it all anyway.
     - `step=k`: frame k of `backward_steps(root)`.
 
     `.render('graph', format='png')` saves it (svg, png, pdf); `.source` is the DOT text, which
@@ -97,6 +111,7 @@ def draw_graph(
             rankdir=rankdir,
             collapse=collapse,
             params=params,
+            show_legend=show_legend,
         )
         return steps[step]
     walk = Walk(root)
@@ -110,4 +125,6 @@ def draw_graph(
         rankdir=rankdir,
         collapse=collapse,
         names=names_of(params),
+        show_legend=show_legend,
+        force=force,
     )

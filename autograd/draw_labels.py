@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import inspect
 import math
+import string
 
 import numpy as np
 
 SHOWN_IN_FULL = 6
 """Arrays with at most this many elements are written out; bigger ones as min/mean/max."""
-
-# Ops whose two tensor operands can be swapped without changing the result:
-# only the others need their edges told apart ("a" and "b").
-COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum"})
-
-# How a binary op reads when one operand is a constant folded into its label.
-_INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/", "pow": "**", "matmul": "@"}
 
 _parameter_names: dict[str, tuple[tuple[str, object], ...]] = {}
 
@@ -101,17 +95,46 @@ def index(index) -> str:
     return "[" + ", ".join(_index_part(p) for p in parts) + "]"
 
 
-def _parameters(op) -> tuple[tuple[str, object], ...]:
-    """(name, default) of each parameter after an op's operands, read once from its forward."""
+def _signature(op) -> tuple[tuple[str, object, bool], ...]:
+    """(name, default, is *args) of each parameter of an op's forward, read once per op."""
     known = _parameter_names.get(op.name)
     if known is None:
         try:
             signature = inspect.signature(op.forward).parameters.values()
         except (TypeError, ValueError):  # a builtin without a signature
             signature = ()
-        known = tuple((p.name, p.default) for p in list(signature)[op.arity :])
+        known = tuple((p.name, p.default, p.kind is inspect.Parameter.VAR_POSITIONAL) for p in signature)
         _parameter_names[op.name] = known
     return known
+
+
+def _arguments(op, inputs: tuple) -> dict[str, object]:
+    """The op's arguments by parameter name; a *args parameter gets the tuple of the rest."""
+    named = {}
+    for k, (name, _, rest) in enumerate(_signature(op)):
+        if rest:
+            named[name] = tuple(inputs[k:])
+            break
+        if k < len(inputs):
+            named[name] = inputs[k]
+    return named
+
+
+def operand_names(op, inputs: tuple, tensor_type: type) -> list[str]:
+    """What each tensor operand's edge says: nothing for one operand or a commutative op,
+    else its parameter's name ("a", "b"; "x", "weight", "bias"), or its place in a *args ("0", "1")."""
+    positions = [k for k, x in enumerate(inputs) if isinstance(x, tensor_type)]
+    if len(positions) < 2 or op.commutative:
+        return [""] * len(positions)
+    signature = _signature(op)
+    names = []
+    for k in positions:
+        rest = next((j for j, (_, _, is_rest) in enumerate(signature) if is_rest), None)
+        if rest is not None and k >= rest:
+            names.append(str(k - rest))
+        else:
+            names.append(signature[k][0] if k < len(signature) else str(k))
+    return names
 
 
 def _same(a, b) -> bool:
@@ -126,44 +149,57 @@ def _same(a, b) -> bool:
         return False
 
 
+class _LabelFormatter(string.Formatter):
+    """Fills an op's label template: `{index:index}` as an index, any other field compactly."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        return index(value) if format_spec == "index" else constant(value)
+
+
+_TEMPLATE = _LabelFormatter()
+
+
 def op_label(op, inputs: tuple, tensor_type: type) -> str:
-    """What an op node says: its name, its constant operand folded in, its parameters.
+    """What an op node says: its name (or its own label), its constant operand folded in, its parameters.
 
     'mul' with a tensor and 2.0 reads "mul\\n· × 2.0"; 'sum' over axis 1 reads
-    "sum(axis=1)"; 'getitem' reads "getitem[:, 0]". A '·' stands for a tensor operand.
+    "sum(axis=1)"; 'getitem' (whose label is "getitem{index:index}") reads "getitem[:, 0]".
+    A '·' stands for a tensor operand. Everything op-specific comes from the op itself
+    (`symbol`, `commutative`, `label`), so a new op needs no change here.
     """
     name = op.name
     if inputs is None:  # the graph was freed: only the op's name is left
         return name
-    if op.label is not None:  # the op says how it reads (a custom Function)
+    if callable(op.label):  # an op made outside this package (an autograd.Function) says how it reads
         return op.label(inputs)
-    if op.arity == 0:
-        if name == "concatenate":
-            return f"concatenate(axis={inputs[0]})"
-        if name == "where":
-            return "where(cond)"
+    if op.label is not None:
+        label = _TEMPLATE.format(op.label, **_arguments(op, inputs))
+        if op.arity == 0:
+            return label
+    elif op.arity == 0:
         shown = [constant(x) for x in inputs if not isinstance(x, tensor_type)]
         return f"{name}({', '.join(shown)})" if shown else name
-    operands, params = inputs[: op.arity], inputs[op.arity :]
-    label = name
-    if name == "getitem" and params:
-        return name + index(params[0])
-    if params:
-        given = [
-            f"{pname}={constant(value)}"
-            for (pname, default), value in zip(_parameters(op), params)
-            if not _same(value, default)
-        ]
-        if given:
-            label = f"{name}({', '.join(given)})"
+    else:
+        label = name
+        params = inputs[op.arity :]
+        if params:
+            given = [
+                f"{pname}={constant(value)}"
+                for (pname, default, _), value in zip(_signature(op)[op.arity :], params)
+                if not _same(value, default)
+            ]
+            if given:
+                label = f"{name}({', '.join(given)})"
+    operands = inputs[: op.arity]
     if any(not isinstance(x, tensor_type) for x in operands):
         shown = ["·" if isinstance(x, tensor_type) else constant(x) for x in operands]
-        if len(shown) == 2 and name in _INFIX:
-            label += f"\n{shown[0]} {_INFIX[name]} {shown[1]}"
+        if len(shown) == 2 and op.symbol:
+            label += f"\n{shown[0]} {op.symbol} {shown[1]}"
         else:
             label += f"\n{name}({', '.join(shown)})"
-    elif op.arity == 2 and name not in COMMUTATIVE:
-        label += f"\na {_INFIX.get(name, ',')} b" if name in _INFIX else "\n(a, b)"
+    elif op.arity == 2 and not op.commutative:
+        first, second = (p for p, _, _ in _signature(op)[:2])
+        label += f"\n{first} {op.symbol} {second}" if op.symbol else f"\n({first}, {second})"
     return label
 
 

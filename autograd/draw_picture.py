@@ -3,8 +3,11 @@
 A node per tensor (name, shape, dtype, value, gradient) and a node per op; edges run
 in data-flow order (inputs to op to output). Tensors made inside a naming scope
 (`autograd.scope`, which nn opens around each Module's forward) sit in a labelled
-cluster. Past `max_nodes` the picture stays readable: modules are collapsed into
-boxes first, and then the nodes farthest from the root are summarised in one note.
+cluster (nn's losses open one of kind "loss", drawn as one unit). A legend says what each
+kind of node is. Past `max_nodes` the picture stays readable: runs of a repeated block are
+folded into one box ("× 7990"), then modules are collapsed into boxes, and then the nodes
+farthest from the root are summarised in one note. Which way it reads (left to right or
+top to bottom) is chosen from its shape, so that it needs the least shrinking.
 
 Both `draw_graph` (draw.py) and the backward step-through (steps.py) draw with this
 module, which imports neither of them. It reads the graph through a few attributes
@@ -15,11 +18,19 @@ source on every run.
 
 from __future__ import annotations
 
-import re
-
 from . import draw_labels as labels
 from ._tensor import Tensor
-from .draw_layout import Layout, choose_layout, count_kinds, nearest_root
+from .draw_layout import (
+    Layout,
+    choose_layout,
+    choose_rankdir,
+    count_kinds,
+    nearest_root,
+    rank_count,
+)
+from .draw_legend import legend
+from .draw_names import cluster_label, common_prefix
+from .draw_nodes import Painter, size_guess
 from .render import Picture
 
 DEFAULT_MAX_NODES = 250
@@ -36,11 +47,16 @@ _STYLE = {
     "root": 'shape=box style="rounded,filled" fillcolor="#ffe08a" color="#a07800" penwidth=2 peripheries=2',
     "op": 'shape=ellipse style=filled fillcolor="#efe6fa" color="#7a5ea8" fontsize=11',
     "module": 'shape=box3d style=filled fillcolor="#e3f4e1" color="#3d7a36"',
+    "loss": 'shape=box3d style=filled fillcolor="#ffe08a" color="#a07800"',
+    "repeat": 'shape=box3d style="filled,dashed" fillcolor="#eef3fb" color="#4a6a9a"',
     "note": 'shape=note style=filled fillcolor="#fff8d6" color="#b59a2f" fontsize=11',
 }
 _CURRENT = ' fillcolor="#ff9f43" penwidth=3 color="#c0392b"'
-_CLUSTER_STYLE = 'style="rounded,dashed" color="#8a8a8a" fontcolor="#333333" fontsize=12'
-_MODULE_LABEL = re.compile(r"^(.*) \(([^()]*)\)$")
+_LEGEND_STYLE = {**_STYLE, "current": _STYLE["result"] + _CURRENT}
+_CLUSTER_STYLE = 'style="rounded,dashed" color="#8a8a8a" fontcolor="#333333" fontsize=12 labeljust=l'
+_LOSS_CLUSTER_STYLE = (
+    'style="rounded,filled" fillcolor="#fff7e0" color="#c79a00" fontcolor="#6b5200" fontsize=12 labeljust=l'
+)
 
 
 class Walk:
@@ -79,12 +95,7 @@ class Walk:
         if t._op is None or t._inputs is None:
             return []
         operands = [x for x in t._inputs if isinstance(x, Tensor)]
-        if t._op.name == "concatenate" and len(operands) > 1:
-            names = [str(k) for k in range(len(operands))]
-        elif t._op.name == "where" or (len(operands) == 2 and t._op.name not in labels.COMMUTATIVE):
-            names = ["a", "b"]
-        else:
-            names = [""] * len(operands)
+        names = labels.operand_names(t._op, t._inputs, Tensor)
         return [(self.index[id(x)], name) for x, name in zip(operands, names)]
 
     def scopes(self) -> list[tuple[str, ...]]:
@@ -99,7 +110,7 @@ class Walk:
             for i, _ in edges:
                 t = self.tensors[i]
                 if t._op is None and t.requires_grad and i != self.root:
-                    shared[i] = _common_prefix(shared[i], scopes[j]) if i in shared else scopes[j]
+                    shared[i] = common_prefix(shared[i], scopes[j]) if i in shared else scopes[j]
         for i, scope in shared.items():
             scopes[i] = scope
         return scopes
@@ -109,108 +120,39 @@ def _operands(t: Tensor) -> list[Tensor]:
     return [x for x in t._inputs if isinstance(x, Tensor)] if t._inputs else []
 
 
-def _common_prefix(a: tuple, b: tuple) -> tuple:
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return a[:n]
-
-
-def cluster_label(path: tuple[str, ...]) -> str:
-    """A scope path as a reader names the module: ('MLP', 'layers (Sequential)', '0 (Linear)') → 'layers.0 (Linear)'.
-
-    Labels of the form 'name (Class)' chain into a dotted path; a plain label (a top
-    module, a scope a user opened) starts a new one.
-    """
-    dotted: list[str] = []
-    kind = None
-    for part in path:
-        found = _MODULE_LABEL.match(part)
-        if found:
-            dotted.append(found.group(1))
-            kind = found.group(2)
-        else:
-            dotted, kind = [], part
-    if not dotted:
-        return kind or ""
-    return f"{'.'.join(dotted)} ({kind})" if kind else ".".join(dotted)
-
-
 # ---------------------------------------------------------------------------
 # Writing the DOT source
 
 
-class _Painter:
-    """Builds the DOT lines of one picture."""
-
-    def __init__(
-        self, walk: Walk, show_data: bool, show_grad: bool, gradients: dict, pending: set | None, names: dict
-    ):
-        self.walk = walk
-        self.show_data = show_data
-        self.show_grad = show_grad
-        self.gradients = gradients
-        self.pending = pending  # in a step-through: tensors whose gradient is not known yet
-        self.names = names  # id(tensor) -> a name given through params=
-
-    def tensor_label(self, i: int) -> str:
-        t = self.walk.tensors[i]
-        name = self.names.get(id(t)) or t.name
-        lines = [name] if name else []
-        lines.append(labels.shape_and_dtype(t.numpy()))
-        if self.show_data:
-            lines.append("data " + labels.values(t.numpy()))
-        if self.show_grad:
-            g = self.gradients.get(i)
-            if g is not None:
-                lines.append("grad " + labels.values(g))
-            elif self.pending is not None and i in self.pending:
-                lines.append("grad ?")
-        return "\n".join(lines)
-
-    def tensor_kind(self, i: int) -> str:
-        t = self.walk.tensors[i]
-        if i == self.walk.root:
-            return "root"
-        if t._op is not None:
-            return "result"
-        return "variable" if t.requires_grad else "constant"
-
-    def op_label(self, i: int) -> str:
-        t = self.walk.tensors[i]
-        return labels.op_label(t._op, t._inputs, Tensor)
-
-    def box_label(self, path: tuple[str, ...], members: list[int], layout: Layout) -> str:
-        """A collapsed module: its name, its ops, its parameters, and what it hands on."""
-        ops, params, outputs = [], 0, []
-        for i in members:
-            t = self.walk.tensors[i]
-            if t._op is not None:
-                if t._op.name not in ops:
-                    ops.append(t._op.name)
-            elif t.requires_grad:
-                params += 1
-            if (i in layout.exported or i == self.walk.root) and t._op is not None:
-                outputs.append(i)
-        lines = [cluster_label(path), f"ops: {', '.join(ops[:4])}{' …' if len(ops) > 4 else ''}"]
-        if params:
-            lines.append(f"{params} parameter{'s' if params > 1 else ''}")
-        for i in outputs[:2]:
-            out = self.walk.tensors[i]
-            lines.append("out " + labels.shape_and_dtype(out.numpy()))
-            if self.show_data:
-                lines.append("data " + labels.values(out.numpy()))
-            if self.show_grad and i in self.gradients:
-                lines.append("grad " + labels.values(self.gradients[i]))
-        if len(outputs) > 2:
-            lines.append(f"… {len(outputs) - 2} more outputs")
-        return "\n".join(lines)
+def _scope_of_block(layout: Layout, name: str) -> tuple[str, ...]:
+    """The scope a folded run sits in: the one all the nodes of its block share."""
+    shared = None
+    for key in layout.repeats[name][1]:
+        if isinstance(key, str):
+            path = next(p for p, box in layout.boxes.items() if box == key)[:-1]
+        else:
+            path = layout.scopes[key // 2]
+        shared = path if shared is None else common_prefix(shared, path)
+    return shared or ()
 
 
 def _node_name(key) -> str:
     if isinstance(key, str):
         return key
     return f"t{key // 2}" if key % 2 == 0 else f"op{key // 2}"
+
+
+RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
+
+DRAW_ALL_LIMIT = 2000
+"""max_nodes=None draws at most this many nodes unless told force=True: dot needs ~0.3 s for a
+chain of 2,000 nodes, but its time grows about as the square of the size (12 s for 16,000)."""
+
+
+def dot_seconds(nodes: int) -> float:
+    """About how long Graphviz's dot takes to lay out a graph of this many nodes (measured on chains;
+    wider graphs and clusters take longer)."""
+    return 0.8 * (nodes / 4000) ** 1.9
 
 
 def picture(
@@ -220,26 +162,43 @@ def picture(
     show_grad: bool = True,
     gradients: dict | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     collapse: bool | int = False,
     names: dict[int, str] | None = None,
+    show_legend: bool = True,
+    force: bool = False,
     current: int | None = None,
-    pending: set | None = None,
+    pending: dict | None = None,
     title: str | None = None,
+    sizes: dict[str, tuple[float, float]] | None = None,
 ) -> Picture:
-    """The Digraph of a walked graph; `current` and `pending` serve the backward step-through."""
+    """The Digraph of a walked graph; `current`, `pending` and `sizes` serve the backward step-through.
+
+    `pending` maps tensors whose gradient is not complete to what their grad line says
+    instead; `sizes` gives nodes (by DOT name) a least width and height in inches, so that
+    every frame of a step-through is laid out alike.
+    """
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"draw_graph: max_nodes must be at least 2 (or None for no limit), got {max_nodes}")
     if not (isinstance(collapse, bool) or (isinstance(collapse, int) and collapse >= 1)):
         raise ValueError(f"draw_graph: collapse must be True, False or a depth >= 1, got {collapse!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     scopes = walk.scopes()
-    layout, escalated = choose_layout(walk, scopes, collapse, max_nodes)
-    painter = _Painter(walk, show_data, show_grad, gradients or {}, pending, names or {})
+    painter = Painter(walk, scopes, show_data, show_grad, gradients or {}, pending, names or {})
+    layout, simplified = choose_layout(walk, scopes, collapse, max_nodes, painter.token)
+    if max_nodes is None and len(layout.nodes) > DRAW_ALL_LIMIT and not force:
+        raise ValueError(
+            f"draw_graph: this graph has {len(layout.nodes)} nodes; with max_nodes=None Graphviz's dot "
+            f"would take about {dot_seconds(len(layout.nodes)):.0f} s or more to lay them all out, and the "
+            f"picture would be too big to read. Leave max_nodes at {DEFAULT_MAX_NODES} (or pass any number) "
+            "for a summary that folds repeated blocks and keeps the output end in full, or pass force=True "
+            "to draw every node anyway."
+        )
     root_key = layout.key_of_tensor[walk.root]
     total = len(layout.nodes)
     notes = [title] if title else []
-    if escalated:
-        notes.append(f"modules collapsed to fit max_nodes={max_nodes}")
+    notes.extend(note for note in simplified if note != "repeats folded")
 
     kept = None
     if max_nodes is not None and total > max_nodes:
@@ -267,20 +226,32 @@ def picture(
     box_paths = {name: path for path, name in layout.boxes.items()}
     current_key = None if current is None else layout.key_of_tensor[current]
     current_op = None if current is None or walk.tensors[current]._op is None else layout.op_key(current)
+    kinds: set[str] = set()
+    drawn: list = []
     for key in layout.nodes:
         if kept is not None and key not in kept:
             continue
-        if isinstance(key, str):
+        if isinstance(key, str) and key in layout.repeats:
+            label, style, where = painter.repeat_label(key, layout), "repeat", _scope_of_block(layout, key)
+        elif isinstance(key, str):
             path = box_paths[key]
-            label, style, where = painter.box_label(path, layout.members[key], layout), "module", path[:-1]
+            label, where = painter.box_label(path, layout.members[key], layout), path[:-1]
+            style = "loss" if getattr(path[-1], "kind", None) == "loss" else "module"
         elif key % 2 == 0:
             i = key // 2
             label, style, where = painter.tensor_label(i), painter.tensor_kind(i), scopes[i]
         else:
             i = key // 2
             label, style, where = painter.op_label(i), "op", scopes[i]
+        kinds.add(style)
+        drawn.append((key, label))
         extra = _CURRENT if key == current_key or key == current_op else ""
-        place(where, f"{_node_name(key)} [label={labels.quote(label)} {_STYLE[style]}{extra}]")
+        if extra:
+            kinds.add("current")
+        name = _node_name(key)
+        if sizes and name in sizes:
+            extra += f" width={sizes[name][0]:.3f} height={sizes[name][1]:.3f}"
+        place(where, f"{name} [label={labels.quote(label)} {_STYLE[style]}{extra}]")
 
     lines: list[str] = []
     numbering = {}
@@ -288,8 +259,9 @@ def picture(
     def emit(path: tuple[str, ...], indent: str) -> None:
         for child in children[path]:
             numbering[child] = len(numbering)
+            style = _LOSS_CLUSTER_STYLE if getattr(child[-1], "kind", None) == "loss" else _CLUSTER_STYLE
             lines.append(f"{indent}subgraph cluster_{numbering[child]} {{")
-            lines.append(f"{indent}\tlabel={labels.quote(cluster_label(child))} {_CLUSTER_STYLE}")
+            lines.append(f"{indent}\tlabel={labels.quote(cluster_label(child))} {style}")
             emit(child, indent + "\t")
             lines.append(f"{indent}}}")
         lines.extend(indent + line for line in clusters[path])
@@ -318,6 +290,21 @@ def picture(
         if kept is None or key in kept:
             lines.append(f"\tfreed -> {_node_name(key)} [style=dashed arrowhead=none]")
 
+    if rankdir == "auto":
+        sized = dict(drawn)
+        rankdir = choose_rankdir(layout, [key for key, _ in drawn], lambda key: size_guess(sized[key]))
+    if show_legend:
+        explained = []
+        if show_grad and (gradients or pending is not None):
+            root_name = painter.name(walk.root) or "the root"
+            explained.append(f"grad: ∂{root_name}/∂(this tensor)")
+        if show_grad and pending is not None:
+            explained.append("grad ?: not arrived yet")
+        lines.extend(
+            "\t" + line
+            for line in legend(kinds, _LEGEND_STYLE, explained, rank_count(layout, [key for key, _ in drawn]))
+        )
+
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "labelloc": "t"}
     if notes:
         # Backslashes are DOT escapes: double a name's own, then join with DOT's line break.
@@ -326,23 +313,7 @@ def picture(
         name="autograd",
         graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
-        edge_attr={"color": "#555555", "arrowsize": "0.7"},
+        edge_attr={"color": "#555555", "arrowsize": "0.7", "fontname": "Helvetica"},
     )
     dot.body.extend(line + "\n" for line in lines)
     return dot
-
-
-def names_of(params) -> dict[int, str]:
-    """id(tensor) -> name, from a dict or (name, tensor) pairs such as `model.named_parameters()`."""
-    if params is None:
-        return {}
-    pairs = params.items() if isinstance(params, dict) else params
-    names = {}
-    for pair in pairs:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Tensor)):
-            raise TypeError(
-                "draw_graph: params must be a dict of name -> Tensor or (name, Tensor) pairs, "
-                f"as model.named_parameters() gives; got an item {pair!r:.60}"
-            )
-        names[id(pair[1])] = str(pair[0])
-    return names

@@ -90,15 +90,26 @@ def _in_mode(mode: bool, fn: Callable) -> Callable:
     return wrapper
 
 
+class ScopeName(str):
+    """A scope's name that also says what kind of unit opened it, for pictures: "loss", say."""
+
+    def __new__(cls, name: str, kind: str):
+        self = super().__new__(cls, name)
+        self.kind = kind
+        return self
+
+
 class scope:
     """Label the tensors made inside: `with scope("encoder"):`. Scopes nest into a path.
 
     The engine only records the path on each recorded op (`tensor.grad_fn.scope`);
-    what a scope means (a module, a block) is up to whoever opens it.
+    what a scope means (a module, a block) is up to whoever opens it. `kind` says it
+    for pictures: nn's losses open `scope("cross_entropy", kind="loss")`, so a picture
+    draws them as one unit; the path's entries are then `ScopeName`s, strings with a `.kind`.
     """
 
-    def __init__(self, name: str):
-        self.name = str(name)
+    def __init__(self, name: str, kind: str | None = None):
+        self.name = str(name) if kind is None else ScopeName(name, str(kind))
 
     def __enter__(self):
         modes.scope = (*modes.scope, self.name)

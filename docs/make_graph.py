@@ -16,26 +16,33 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's autograd, even where another copy is installed
 README = ROOT / "README.md"
 SVG = ROOT / "docs" / "graph.svg"
-_BLOCK = re.compile(r"```python\n(.*?)```\s*\n!\[[^\]]*\]\(docs/graph\.svg\)", re.DOTALL)
 
 
-def readme_example(readme: Path = README) -> str:
-    """The code of the ```python block that the README's picture of docs/graph.svg follows."""
-    match = _BLOCK.search(readme.read_text(encoding="utf-8"))
+def readme_example(readme: Path = README, image: str = "docs/graph.svg") -> str:
+    """The code of the ```python block that the README's picture `image` follows."""
+    # The block's code holds no ``` of its own: the match cannot run over an earlier block.
+    block = re.compile(
+        r"```python\n((?:(?!```).)*)```\s*\n!\[[^\]]*\]\(" + re.escape(image) + r"\)", re.DOTALL
+    )
+    match = block.search(readme.read_text(encoding="utf-8"))
     if match is None:
-        raise LookupError(f"{readme}: no ```python block just above the docs/graph.svg image")
+        raise LookupError(f"{readme}: no ```python block just above the {image} image")
     return match.group(1)
 
 
-def run_example(code: str):
-    """Run `code` as a notebook cell: return the value of its last line, which must be an expression."""
+def run_example(code: str, namespace: dict | None = None):
+    """Run `code` as a notebook cell: return the value of its last line, which must be an expression.
+
+    The names it defines are left in `namespace`, when one is given."""
     tree = ast.parse(code, filename="README.md")
     if not tree.body or not isinstance(tree.body[-1], ast.Expr):
         raise ValueError("README's example must end with an expression: the picture it shows")
     last = ast.Expression(tree.body.pop().value)
-    namespace: dict = {"__name__": "__readme__"}
+    namespace = {} if namespace is None else namespace
+    namespace["__name__"] = "__readme__"
     exec(compile(tree, "README.md", "exec"), namespace)
     return eval(compile(last, "README.md", "eval"), namespace)
 

@@ -7,7 +7,9 @@ terms of the call the user wrote (argument names and shapes).
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from autograd import (
     maximum,
     minimum,
     relu,
+    scope,
     sigmoid,
     tanh,
 )
@@ -108,6 +111,19 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
 # -- losses ---------------------------------------------------------------------
 
 
+def _loss(fn: Callable) -> Callable:
+    """Run fn inside `scope(fn's name, kind="loss")`: a picture draws the loss as one unit."""
+    unit = scope(fn.__name__, kind="loss")
+
+    @functools.wraps(fn)
+    def loss(*args, **kwargs):
+        with unit:
+            return fn(*args, **kwargs)
+
+    return loss
+
+
+@_loss
 def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """ℓᵢ = -log softmax(xᵢ)[yᵢ] for class indices y, or -Σ_c t_ic log softmax(xᵢ)_c for class probabilities t.
 
@@ -124,6 +140,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     )
 
 
+@_loss
 def nll_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """ℓᵢ = -input[i, yᵢ]: the negative log-likelihood, given log-probabilities (N, C) and classes (N,)."""
     x = _logits("nll_loss", input)
@@ -131,6 +148,7 @@ def nll_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _pick_and_reduce(x, _class_indices("nll_loss", x, target), reduction)
 
 
+@_loss
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(xᵢ - yᵢ)², elementwise, then reduced."""
     x = _tensor(input)
@@ -140,6 +158,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce(diff * diff, reduction)
 
 
+@_loss
 def binary_cross_entropy_with_logits(
     input: Tensor, target: Any, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
@@ -160,6 +179,7 @@ def binary_cross_entropy_with_logits(
     return _reduce(losses, reduction)
 
 
+@_loss
 def multi_margin_loss(
     input: Tensor,
     target: Any,
@@ -201,6 +221,7 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6)
     return (abs(diff) ** p).sum(-1) ** (1.0 / p)
 
 
+@_loss
 def triplet_margin_loss(
     anchor: Tensor,
     positive: Tensor,
@@ -228,6 +249,7 @@ def triplet_margin_loss(
     return _reduce(clip(near - far + margin, 0.0, None), reduction)
 
 
+@_loss
 def soft_auc_loss(scores: Tensor, labels: Any, temperature: float = 1.0) -> Tensor:
     """mean over positive-negative pairs (i, j) of σ((s_j - s_i) / τ): a smooth 1 - ROC AUC.
 

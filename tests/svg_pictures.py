@@ -34,8 +34,8 @@ def _numbers(text: str) -> list[float]:
     return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", text)]
 
 
-def read_svg(svg: str | bytes) -> tuple[dict[str, Shape], list[Shape]]:
-    """Parse an SVG as XML: nodes by DOT name, and the clusters in order."""
+def read_svg(svg: str | bytes, legend: bool = False) -> tuple[dict[str, Shape], list[Shape]]:
+    """Parse an SVG as XML: nodes by DOT name, and the clusters in order (the legend's only if asked)."""
     if isinstance(svg, bytes):
         svg = svg.decode("utf-8")
     root = ET.fromstring(svg)
@@ -46,6 +46,8 @@ def read_svg(svg: str | bytes) -> tuple[dict[str, Shape], list[Shape]]:
         if kind not in ("node", "cluster"):
             continue
         name = g.find(f"{SVG}title").text
+        if not legend and name.startswith(("legend", "cluster_legend")):
+            continue
         texts = g.findall(f"{SVG}text")
         # Graphviz writes runs of spaces as no-break spaces; read them back as spaces.
         shape = Shape(name, [(t.text or "").replace("\xa0", " ") for t in texts])

@@ -295,23 +295,105 @@ def test_cluster_labels_follow_module_paths():
 # Size control
 
 
-def chain(steps: int):
+def chain(steps: int, same: bool = True):
+    """x -> mul -> tanh -> mul -> ...: the same block every step, or each with its own constant."""
     x = Tensor(np.ones(3), requires_grad=True, name="x")
-    for _ in range(steps):
-        x = (x * 1.01).tanh()
+    for k in range(steps):
+        x = (x * (1.01 if same else 1 + k / 1000)).tanh()
     return x.sum()
 
 
 def test_past_max_nodes_the_picture_keeps_the_nodes_nearest_the_root_and_says_what_it_left_out():
-    y = chain(100)  # 1 leaf + 201 results + 201 ops
+    y = chain(100, same=False)  # 1 leaf + 201 results + 201 ops, no two steps alike
     nodes, _ = svg_of(draw_graph(y, max_nodes=30))
     assert len(nodes) == 30  # 29 kept + the note
     note = next(node for node in nodes.values() if node.name == "more")
     assert note.text.replace("\n", " ") == "… 187 tensors, 187 ops not drawn"
     source = draw_graph(y, max_nodes=30).source
     assert "showing the 29 of 403 nodes nearest the root" in source
-    assert 't201 [label="scalar float' in source  # the root is kept
+    assert 't201 [label="output\\nscalar float' in source  # the root is kept
     assert len(svg_of(draw_graph(y, max_nodes=None))[0]) == 403
+
+
+def test_a_long_loop_is_folded_into_one_box_with_its_count_and_the_output_end_drawn_in_full():
+    x = Tensor(np.ones(3), requires_grad=True, name="x")
+    y = x
+    for _ in range(8000):
+        y = y * 1.0001
+    y = y.sum()
+    y.backward(retain_graph=True)
+    nodes, _ = svg_of(draw_graph(y))
+    folded = [node for node in nodes.values() if node.name.startswith("r")]
+    assert [node.lines for node in folded] == [["× 7997", "repeats of", "mul · × 1.0001"]]
+    # The first mul, the folded 7997 and the last two: 8000 muls, each step's value as NumPy's.
+    named = [node for node in nodes.values() if node.name.startswith("t")]
+    assert len(named) == 5 and len(nodes) == 10
+    last = next(node for node in nodes.values() if node.name == "t8000")
+    assert last.line("data ") == f"[{1.0001**8000:.4f}, {1.0001**8000:.4f}, {1.0001**8000:.4f}]"
+    assert by_first_line(nodes)["x"].line("grad ") is not None and "output" in by_first_line(nodes)
+
+
+def test_a_stack_of_identical_layers_folds_into_one_box_between_the_first_and_the_last_two():
+    x = Tensor(np.ones((2, 3)), name="x")
+    with scope("MLP"), scope("layers (Sequential)"):
+        for k in range(30):
+            with scope(f"{2 * k} (Linear)"):
+                w = Tensor(np.eye(3), requires_grad=True, name="weight")
+                x = x @ w.T + 0.1
+            with scope(f"{2 * k + 1} (ReLU)"):
+                x = x.relu()
+    loss = (x * x).sum()
+    nodes, clusters = svg_of(draw_graph(loss, max_nodes=40))
+    folded = [node for node in nodes.values() if node.name.startswith("r")]
+    assert len(folded) == 1 and folded[0].lines[:2] == ["× 27", "repeats of"]
+    assert set(folded[0].lines[2:]) == {"transpose", "matmul a @ b", "add · + 0.1", "relu"}
+    shown = {c.lines[0] for c in clusters}
+    assert {"layers.0 (Linear)", "layers.58 (Linear)", "layers.59 (ReLU)"} <= shown  # first and last layers
+    assert not any(node.name == "more" for node in nodes.values())
+    # The folded box sits inside the Sequential, with the layers it stands for.
+    assert inside(folded[0], next(c for c in clusters if c.lines[0] == "layers (Sequential)"))
+
+
+def test_max_nodes_none_on_a_huge_graph_says_how_big_and_how_slow_unless_forced():
+    y = chain(1500)  # 6003 nodes
+    with pytest.raises(ValueError, match=r"6003 nodes; with max_nodes=None .* about \d+ s .*force=True"):
+        draw_graph(y, max_nodes=None)
+    forced = draw_graph(y, max_nodes=None, force=True, show_legend=False).source
+    assert forced.count("[label=") == 6003
+    assert len(svg_of(draw_graph(chain(400), max_nodes=None))[0]) == 1603  # under 2,000: drawn whole
+
+
+def test_the_picture_reads_left_to_right_when_it_fits_else_top_to_bottom():
+    a = Tensor(2.0, requires_grad=True, name="a")
+    assert "rankdir=LR" in draw_graph(a * 3.0).source
+    assert "rankdir=TB" in draw_graph(chain(30, same=False)).source  # 121 nodes in a row: too wide
+    assert "rankdir=LR" in draw_graph(chain(30, same=False), rankdir="LR").source
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        draw_graph(a * 3.0, rankdir="sideways")
+
+
+def test_a_legend_lists_the_kinds_of_node_shown_and_can_be_hidden():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    k = Tensor([3.0, 4.0], name="k")
+    y = (x * k).sum()
+    y.backward(retain_graph=True)
+    nodes, clusters = read_svg(draw_graph(y).pipe(format="svg"), legend=True)
+    legend = [node.text for name, node in nodes.items() if name.startswith("legend")]
+    assert legend == [
+        "leaf that requires grad\n(gets a .grad)",
+        "constant\n(no gradient)",
+        "result of an op",
+        "op",
+        "output:\nbackward starts here",
+        "grad: ∂output/∂(this tensor)",
+    ]
+    assert "legend" in [c.lines[0] for c in clusters]
+    # Each sample looks like the nodes it explains.
+    assert (
+        nodes["legend0"].fills == nodes["t0"].fills[:1] and nodes["legend1"].fills[0] == nodes["t1"].fills[0]
+    )
+    hidden, clusters = read_svg(draw_graph(y, show_legend=False).pipe(format="svg"), legend=True)
+    assert not any(name.startswith("legend") for name in hidden) and not clusters
 
 
 def test_past_max_nodes_modules_collapse_before_anything_is_left_out():
@@ -328,21 +410,6 @@ def test_past_max_nodes_modules_collapse_before_anything_is_left_out():
     assert "more" in nodes and len(nodes) == 4
 
 
-def test_past_max_nodes_a_deep_network_is_not_collapsed_into_one_box():
-    x = Tensor(np.ones((2, 3)), name="x")
-    with scope("MLP"), scope("layers (Sequential)"):
-        for k in range(30):
-            with scope(f"{k} (Linear)"):
-                w = Tensor(np.eye(3), requires_grad=True)
-                x = x @ w.T + 0.1
-    loss = (x * x).sum()
-    # Innermost boxes need 30 + 5 nodes; the Sequential as one box would leave 6 (< 32 / 4).
-    nodes, _ = svg_of(draw_graph(loss, max_nodes=32))
-    boxes = [node.lines[0] for node in nodes.values() if node.name.startswith("m")]
-    assert "layers.29 (Linear)" in boxes and "layers (Sequential)" not in boxes
-    assert "more" in nodes and len(nodes) == 32
-
-
 def test_params_name_the_tensors():
     w = Tensor(np.ones((2, 2)), requires_grad=True)
     b = Tensor(np.zeros(2), requires_grad=True, name="own name")
@@ -352,6 +419,9 @@ def test_params_name_the_tensors():
         assert named["fc.weight"].lines[1] == "(2, 2) float64"
         assert "fc.bias" in named and "own name" not in named  # the names passed win
     steps = autograd.backward_steps(y, params={"fc.weight": w})
-    assert "fc.weight" in steps[-1].source and "backward step 5 of 5: fc.weight" in steps[-1].source
+    assert (
+        "fc.weight" in steps[-1].source
+        and "Step 5 of 5: fc.weight's gradient is complete" in steps[-1].source
+    )
     with pytest.raises(TypeError, match="params must be a dict of name -> Tensor"):
         draw_graph(y, params=[w])

@@ -57,3 +57,27 @@ def test_quotes_and_backslashes_in_names_survive_into_the_svg():
     x = Tensor(1.0, requires_grad=True, name='say "hi" \\o/')
     nodes, _ = read_svg(draw_graph(x * 2).pipe(format="svg"))
     assert 'say "hi" \\o/' in by_first_line(nodes)
+
+
+def test_a_new_op_describes_its_own_label_and_edges():
+    from autograd.ops.op import primitive
+
+    @primitive(lambda g, out, a, b: g, lambda g, out, a, b: -g, arity=2, symbol="⊖", register=False)
+    def minus(a, b):
+        """a - b, under another name"""
+        return a - b
+
+    @primitive(lambda g, out, x, k: g, register=False, label="shift by {k}")
+    def shift(x, k):
+        """x + k"""
+        return x + k
+
+    a = Tensor(3.0, requires_grad=True, name="a")
+    b = Tensor(2.0, requires_grad=True, name="b")
+    c = autograd.apply(minus, a, b)
+    assert op_label(c._op, c._inputs, Tensor) == "minus\na ⊖ b"
+    assert op_label(autograd.apply(minus, a, 1.5)._op, (a, 1.5), Tensor) == "minus\n· ⊖ 1.5"
+    d = autograd.apply(shift, c, 0.25)
+    assert op_label(d._op, d._inputs, Tensor) == "shift by 0.25"
+    source = draw_graph(d).source
+    assert "shift by 0.25" in source and '[label="a" fontsize=10]' in source  # its operands' edges are named

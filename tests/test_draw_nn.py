@@ -31,6 +31,7 @@ def test_an_mlp_reads_as_its_layers():
         "layers.0 (Linear)",
         "layers.1 (ReLU)",
         "layers.2 (Linear)",
+        "cross_entropy",
     ]
     cluster = {c.lines[0]: c for c in clusters}
     named = by_first_line(nodes)
@@ -43,13 +44,42 @@ def test_an_mlp_reads_as_its_layers():
     assert named["layers.0.weight"].line("grad ") == expected
     assert named["loss"].line("data ") == f"{loss.item():.4f}"
     assert not inside(named["x"], cluster["MLP"]) and not inside(named["loss"], cluster["MLP"])
+    # The loss is one unit: log_softmax and nll_loss inside a cluster named for it.
+    assert inside(named["loss"], cluster["cross_entropy"])
+    ops = {node.lines[0]: node for name, node in nodes.items() if name.startswith("op")}
+    assert inside(ops["log_softmax"], cluster["cross_entropy"])
+    assert not inside(ops["log_softmax"], cluster["MLP"])
 
 
 def test_an_mlp_collapses_to_one_box_per_layer():
     model, loss = mlp_loss()
     nodes, _ = read_svg(draw_graph(loss, collapse=True).pipe(format="svg"))
     boxes = [node.lines[0] for node in nodes.values() if node.name.startswith("m")]
-    assert boxes == ["layers.0 (Linear)", "layers.1 (ReLU)", "layers.2 (Linear)"]
+    assert boxes == ["layers.0 (Linear)", "layers.1 (ReLU)", "layers.2 (Linear)", "cross_entropy"]
+    loss_box = next(node for node in nodes.values() if node.lines[0] == "cross_entropy")
+    assert loss_box.lines[1] == "ops: log_softmax, nll_loss" and loss_box.lines[2] == "loss scalar float32"
+
+
+def test_every_loss_is_drawn_as_one_unit_and_its_unnamed_tensors_by_their_roles():
+    autograd.manual_seed(0)
+    model = nn.Linear(3, 2)
+    x = Tensor(np.ones((4, 3), dtype=np.float32))
+    target = Tensor(np.zeros((4, 2), dtype=np.float32))
+    for loss_fn in (F.mse_loss, F.binary_cross_entropy_with_logits, nn.MSELoss()):
+        loss = loss_fn(model(x), target)
+        nodes, clusters = read_svg(draw_graph(loss).pipe(format="svg"))
+        name = getattr(loss_fn, "__name__", "mse_loss")
+        cluster = next(c for c in clusters if c.lines[0] == name)
+        named = by_first_line(nodes)
+        assert inside(named["loss"], cluster)  # the unnamed root of a loss is "loss"
+        assert not inside(named["input"], cluster) and named["target"].lines[1] == "(4, 2) float32"
+        assert named["input"].lines[1] == "(4, 3) float32"
+        # Collapsed, the loss is one box named for it.
+        nodes, _ = read_svg(draw_graph(loss, collapse=True).pipe(format="svg"))
+        assert name in [node.lines[0] for node in nodes.values() if node.name.startswith("m")]
+    # An unnamed root that no loss made is the "output".
+    nodes, _ = read_svg(draw_graph(model(x).sum()).pipe(format="svg"))
+    assert "output" in by_first_line(nodes) and "loss" not in by_first_line(nodes)
 
 
 def test_an_mlp_steps_through_backward_in_the_engines_order():
@@ -58,4 +88,4 @@ def test_an_mlp_steps_through_backward_in_the_engines_order():
     order = autograd.backward_order(loss)
     assert [id(t) for t in steps.order] == [id(t) for t in order]
     last_weight = max(k for k, t in enumerate(order) if t is model.layers[0].weight)
-    assert f"backward step {last_weight + 1} of {len(order)}: layers.0.weight" in steps[last_weight].source
+    assert f"Step {last_weight + 1} of {len(order)}: layers.0.weight's gradient" in steps[last_weight].source

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 import sys
-import types
 
 import numpy as np
 import pytest
@@ -61,27 +63,60 @@ def test_frames_come_in_the_engines_order_and_fill_gradients_in_that_order():
         assert highlighted(nodes) == [visited[k].name]
         for j, t in enumerate(visited):
             shown = by_name[t.name].line("grad ")
-            assert shown == (values(received[id(t)]) if j <= k else "?"), (k, t.name)
+            final = values(received[id(t)])
+            if j <= k:  # reached: the complete gradient (after its running sum, if it came in parts)
+                assert shown == final or shown.endswith(f" = {final}"), (k, t.name, shown)
+            else:  # not reached: nothing yet, or the parts so far, or every part in (it is next)
+                assert shown == "?" or "+ ?" in shown or "parts arrived" in shown or shown.endswith(final)
         # The op whose VJP runs at this step is highlighted with its output.
         ops = [name for name, node in nodes.items() if CURRENT_FILL in node.fills and name.startswith("op")]
         position = next(i for i, t in enumerate(tensors) if t is visited[k])
         assert ops == ([] if visited[k]._op is None else [f"op{position}"])
 
 
+def test_a_gradient_that_arrives_in_parts_shows_its_running_sum():
+    x = Tensor(5.0, requires_grad=True, name="x")
+    y = x * x + 3 * x
+    y.name = "y"
+    steps = backward_steps(y)
+
+    def x_says(k):
+        nodes, _ = read_svg(steps[k].pipe(format="svg"))
+        return next(node for node in nodes.values() if node.lines[0] == "x").line("grad ")
+
+    assert [x_says(k) for k in range(len(steps))] == [
+        "?",
+        "3.0000 + ? (1 of 2 parts)",  # 3·x has sent its part
+        "3.0000 + 10.0000 = 13.0000",  # and x·x its own: 2x = 10
+        "3.0000 + 10.0000 = 13.0000",
+    ]
+    assert [steps.caption(k) for k in range(len(steps))] == [
+        "Step 1 of 4: backward starts at y with gradient 1; it flows through add to x × x and 3 × x",
+        "Step 2 of 4: the gradient flows from 3 × x through mul to x",
+        "Step 3 of 4: the gradient flows from x × x through mul to x",
+        "Step 4 of 4: x's gradient is complete: 3.0000 + 10.0000 = 13.0000, and goes into x.grad",
+    ]
+    z = Tensor(1.0, requires_grad=True, name="z")
+    w = z * -2.0 + z * 3.0  # backward reaches z * 3.0 first
+    assert backward_steps(w).caption(3).endswith("3.0000 − 2.0000 = 1.0000, and goes into z.grad")
+
+
 def test_the_caption_says_which_step_and_what_happens():
     *_, g = micrograd_readme()
     steps = backward_steps(g)
-    assert "backward step 1 of 27: g: its gradient is complete; add's VJP passes it on" in steps[0].source
+    assert "Step 1 of 27: backward starts at g with gradient 1; it flows through add to " in steps[0].source
     last = steps[-1].source
-    assert (
-        "backward step 27 of 27: " in last and "a leaf; its gradient is complete and goes into .grad" in last
+    assert "Step 27 of 27: " in last and "gradient is complete: " in last and "goes into " in last
+    assert repr(steps) == (
+        "BackwardSteps: 27 steps of backward through g; in Jupyter it shows as a player; "
+        "steps[k] is frame k; .save('steps.html') or .save('steps.gif') writes them all"
     )
 
 
 def test_steps_change_no_grad_and_free_nothing():
     a, b, *_, g = micrograd_readme()
     steps = backward_steps(g)
-    assert "grad 645.5773" in steps[len(steps) - 1].source
+    assert "= 645.5773" in steps[len(steps) - 1].source
     assert a.grad is None and b.grad is None and g._inputs is not None
 
 
@@ -123,72 +158,62 @@ def test_steps_on_collapsed_modules_highlight_the_module():
     assert lit == ["layers.1 (ReLU)"]
 
 
-def test_save_writes_one_file_per_step(tmp_path):
+def test_save_writes_one_file_per_step_into_a_folder(tmp_path):
     x = Tensor(2.0, requires_grad=True, name="x")
     paths = backward_steps((x * x).tanh()).save(str(tmp_path / "frames"))
     assert [p.rsplit("/", 1)[1] for p in paths] == ["step-000.svg", "step-001.svg", "step-002.svg"]
     assert all(open(p).read().lstrip().startswith("<?xml") for p in paths)
 
 
-def test_in_jupyter_without_ipywidgets_the_frames_show_in_sequence(monkeypatch):
-    import IPython.display
+def frames_of(page: str) -> list[bytes]:
+    return [base64.b64decode(data) for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)]
 
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now fails
+
+def test_in_jupyter_the_steps_show_as_a_player_whose_frames_do_not_jump(tmp_path):
     *_, g = micrograd_readme()
     steps = backward_steps(g)
-    steps._ipython_display_()
-    assert [frame.source for frame in shown] == [steps[k].source for k in range(len(steps))]
+    page = steps._repr_html_()
+    frames = frames_of(page)
+    assert len(frames) == 27 and "Step 1 of 27" in page and 'max="26"' in page
+    assert "autograd-steps-next" in page and "autograd-steps-previous" in page and "<script>" in page
+    # Every frame has the same size, and each node stands in the same place in all of them.
+    first, _ = read_svg(frames[0])
+    for frame in frames[1:]:
+        nodes, _ = read_svg(frame)
+        assert {name: node.points[0] for name, node in nodes.items()} == {
+            name: node.points[0] for name, node in first.items()
+        }
+    sizes = {re.search(rb'<svg width="([^"]+)" height="([^"]+)"', frame).groups() for frame in frames}
+    assert len(sizes) == 1
+    # Two players on one page have their own element ids.
+    ids = re.findall(r'<div id="([^"]+)" class="autograd-steps"', page + steps._repr_html_())
+    assert len(ids) == 2 and ids[0] != ids[1]
 
 
-def test_in_jupyter_with_ipywidgets_a_slider_picks_the_frame(monkeypatch):
-    import IPython.display
-
-    class Widget:
-        def __init__(self, *children, **traits):
-            self.children, self.observers = children, []
-            self.__dict__.update(traits)
-
-        def observe(self, fn, names):
-            self.observers.append(fn)
-
-        def clear_output(self, wait=False):
-            shown.clear()
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    fake = types.ModuleType("ipywidgets")
-    fake.IntSlider = fake.Output = fake.VBox = Widget
-    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
-    *_, g = micrograd_readme()
-    steps = backward_steps(g)
-    steps._ipython_display_()
-    box = shown.pop()
-    slider, _ = box.children[0]
-    assert (slider.min, slider.max, slider.value) == (0, len(steps) - 1, 0)
-    assert shown[-1].source == steps[0].source
-    slider.value = 5
-    slider.observers[0]({"new": 5})
-    assert [frame.source for frame in shown] == [steps[5].source]
+def test_save_html_writes_a_standalone_player(tmp_path):
+    x = Tensor(5.0, requires_grad=True, name="x")
+    steps = backward_steps(x * x + 3 * x)
+    path = steps.save(str(tmp_path / "steps.html"))
+    page = open(path, encoding="utf-8").read()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert len(frames_of(page)) == 4
+    assert json.dumps(steps.caption(3)) in page  # the captions the script shows
 
 
-def test_in_jupyter_without_ipywidgets_a_long_pass_shows_its_first_frames_and_says_how_many_more(monkeypatch):
-    import IPython.display
+def test_save_gif_writes_an_animation_of_every_frame(tmp_path):
+    Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (pip install -e '.[gif]')")
 
-    from autograd import steps as steps_module
+    x = Tensor(5.0, requires_grad=True, name="x")
+    steps = backward_steps(x * x + 3 * x)
+    path = steps.save(str(tmp_path / "steps.gif"))
+    with Image.open(path) as gif:
+        assert gif.format == "GIF" and gif.n_frames == 4 and gif.info["loop"] == 0
+        gif.seek(3)
+        assert gif.info["duration"] == 1500
 
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.setattr(steps_module, "FRAMES_IN_SEQUENCE", 5)
-    *_, g = micrograd_readme()
-    backward_steps(g)._ipython_display_()
-    assert len(shown) == 6
-    assert repr(shown[-1]).startswith("… 22 more steps: index them (steps[k]), or `pip install ipywidgets`")
+
+def test_save_gif_without_pillow_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    x = Tensor(5.0, requires_grad=True, name="x")
+    with pytest.raises(ImportError, match=r"needs Pillow.*pip install 'readgrad\[gif\]'"):
+        backward_steps(x * x).save(str(tmp_path / "steps.gif"))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from svg_pictures import read_svg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +40,25 @@ def test_regenerating_the_picture_from_the_readme_gives_the_committed_svg(tmp_pa
         name: shape.lines for name, shape in committed.items()
     }
     assert "grad 0.1413" in drawn["t0"].lines  # a's gradient, as the README prints it
+
+
+def test_regenerating_the_step_through_pictures_from_the_readme_gives_the_committed_ones(tmp_path):
+    pytest.importorskip("PIL", reason="the GIF needs Pillow (pip install -e '.[gif]')")
+    from PIL import Image
+
+    assert re.search(r"\]\(docs/steps\.gif\)", README), "README.md should link docs/steps.gif"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "make_steps.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    drawn, _ = read_svg((tmp_path / "steps.svg").read_bytes())
+    committed, _ = read_svg((ROOT / "docs" / "steps.svg").read_bytes())
+    assert {name: shape.lines for name, shape in drawn.items()} == {
+        name: shape.lines for name, shape in committed.items()
+    }
+    assert "grad 3.0000 + 10.0000 = 13.0000" in drawn["t0"].lines  # x's gradient, in two parts
+    with Image.open(tmp_path / "steps.gif") as made, Image.open(ROOT / "docs" / "steps.gif") as kept:
+        assert made.n_frames == kept.n_frames == 4 and made.size == kept.size

@@ -20,13 +20,15 @@ def _isnan(x):
     return x.isnan() if hasattr(x, "isnan") else np.isnan(x)
 
 
-@primitive(lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote")
+@primitive(
+    lambda g, out, a, b: g, lambda g, out, a, b: g, arity=2, dtype="promote", symbol="+", commutative=True
+)
 def add(a, b):
     """a + b"""
     return a + b
 
 
-@primitive(lambda g, out, a, b: g, lambda g, out, a, b: -g, arity=2, dtype="promote")
+@primitive(lambda g, out, a, b: g, lambda g, out, a, b: -g, arity=2, dtype="promote", symbol="−")
 def sub(a, b):
     """a - b"""
     return a - b
@@ -38,6 +40,8 @@ def sub(a, b):
     arity=2,
     reads=(("b",), ("a",)),
     dtype="promote",
+    symbol="×",
+    commutative=True,
 )
 def mul(a, b):
     """a * b"""
@@ -50,6 +54,7 @@ def mul(a, b):
     arity=2,
     reads=(("b",), ("b", "out")),
     dtype="float",
+    symbol="/",
 )
 def div(a, b):
     """a / b;  d/da = 1/b,  d/db = -a/b² = -out/b"""
@@ -81,6 +86,7 @@ def _pow_grad_exponent(g, out, a, b):
     arity=2,
     reads=(("a", "b"), ("a", "out")),
     dtype="promote",
+    symbol="**",
 )
 def pow(a, b):
     """a ** b;  d/da = b·a^(b-1),  d/db = a^b·log a"""
@@ -174,6 +180,7 @@ def _share(a, b):
     arity=2,
     reads=(("a", "b"), ("a", "b")),
     dtype="promote",
+    commutative=True,
 )
 def maximum(a, b):
     """max(a, b) elementwise"""
@@ -186,6 +193,7 @@ def maximum(a, b):
     arity=2,
     reads=(("a", "b"), ("a", "b")),
     dtype="promote",
+    commutative=True,
 )
 def minimum(a, b):
     """min(a, b) elementwise"""
@@ -198,6 +206,7 @@ def minimum(a, b):
     lambda g, out, cond, a, b: g.where(~g._lift(cond), 0.0),
     arity=0,
     dtype="promote",
+    label="where(cond)",
 )
 def where(cond, a, b):
     """cond ? a : b;  the gradient goes to a where cond holds, to b elsewhere"""
@@ -214,37 +223,37 @@ def astype(x, dtype):
 # Comparisons and sign: piecewise constant, so their results carry no gradient.
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol="<")
 def lt(a, b):
     """a < b"""
     return np.less(a, b)
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol="≤")
 def le(a, b):
     """a <= b"""
     return np.less_equal(a, b)
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol=">")
 def gt(a, b):
     """a > b"""
     return np.greater(a, b)
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol="≥")
 def ge(a, b):
     """a >= b"""
     return np.greater_equal(a, b)
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol="==", commutative=True)
 def eq(a, b):
     """a == b"""
     return np.equal(a, b)
 
 
-@primitive(arity=2, differentiable=False, register=False)
+@primitive(arity=2, differentiable=False, register=False, symbol="!=", commutative=True)
 def ne(a, b):
     """a != b"""
     return np.not_equal(a, b)

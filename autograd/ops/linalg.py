@@ -47,7 +47,7 @@ def _column_major(x) -> bool:
     )
 
 
-@primitive(_matmul_vjp_a, _matmul_vjp_b, arity=2, reads=(("b",), ("a",)), dtype="promote")
+@primitive(_matmul_vjp_a, _matmul_vjp_b, arity=2, reads=(("b",), ("a",)), dtype="promote", symbol="@")
 def matmul(a, b):
     """a @ b"""
     try:

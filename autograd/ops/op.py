@@ -24,18 +24,39 @@ class Op:
     - `dtype`: "promote" (arithmetic: PyTorch's promotion among the operands), "float"
       (integer operands become the default float first), or None (NumPy's result as is).
     - `differentiable`: False for ops whose result carries no gradient (comparisons).
-    - `label`: for ops made outside this package (an `autograd.Function`), how their node
-      reads in a picture: `label(inputs) -> str`; None lets the picture lay out the name
-      and parameters itself.
+
+    How the op reads in a picture (the drawing code asks the op; it knows no op by name):
+    - `symbol`: the infix sign of a binary op ("×" for mul), so that a constant operand
+      folds into its label as "· × 2.0".
+    - `commutative`: its two operands can be swapped, so their edges need no names.
+    - `label`: a format string for its label over the forward's parameter names, when
+      "name(param=value)" does not read well: "getitem{index:index}" writes the index
+      as it was typed, "where(cond)" leaves the mask out. The spec `index` writes an
+      index; any other field is written compactly (a number, a short array).
     """
 
     __slots__ = (
         "name", "forward", "vjps", "arity", "reads", "reads_out", "view", "dtype", "differentiable", "params",
-        "label",
+        "symbol", "commutative", "label",
     )  # fmt: skip
 
-    def __init__(self, name, forward, vjps, arity, reads, view, dtype, differentiable, label=None):
+    def __init__(
+        self,
+        name,
+        forward,
+        vjps,
+        arity,
+        reads,
+        view,
+        dtype,
+        differentiable,
+        symbol=None,
+        commutative=False,
+        label=None,
+    ):
         self.name = name
+        self.symbol = symbol
+        self.commutative = commutative
         self.label = label
         self.forward = forward
         self.vjps = vjps
@@ -87,11 +108,15 @@ def primitive(
     dtype: str | None = None,
     differentiable: bool = True,
     register: bool = True,
+    symbol: str | None = None,
+    commutative: bool = False,
+    label: str | None = None,
 ) -> Callable[[Callable], Op]:
     """Declare an op: decorate its forward (on arrays) and give its VJPs beside it.
 
     `reads` lists, per argument, the arguments whose values its VJP uses (default:
     none). `register=False` keeps the op out of REGISTRY (for experiments and tests).
+    `symbol`, `commutative` and `label` say how it reads in a picture (see `Op`).
     """
 
     def declare(forward: Callable) -> Op:
@@ -105,6 +130,9 @@ def primitive(
             view,
             dtype,
             differentiable,
+            symbol,
+            commutative,
+            label,
         )
         op.forward.__doc__ = forward.__doc__
         if register:

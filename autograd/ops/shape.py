@@ -56,7 +56,7 @@ def normalize_index(index):
     return tuple(normal) if isinstance(index, tuple) or len(normal) != 1 else normal[0]
 
 
-@primitive(lambda g, out, x, index: g.scatter_add(index, x.shape), view=True)
+@primitive(lambda g, out, x, index: g.scatter_add(index, x.shape), view=True, label="getitem{index:index}")
 def getitem(x, index):
     """x[index], with NumPy's basic indexing (a view) and advanced indexing (a copy)"""
     return x[index]
@@ -82,6 +82,7 @@ def scatter_add(x, index, shape, distinct=False):
     None,
     lambda g, out, x, index, value: g[index],
     arity=0,
+    label="setitem{index:index}",
 )
 def setitem(x, index, value):
     """x with value written at index;  the gradient goes to value there, to x elsewhere"""
@@ -101,7 +102,7 @@ def _piece(i, g, out, axis, *xs):
     return g[tuple(where)]
 
 
-@primitive(every(_piece), arity=0)
+@primitive(every(_piece), arity=0, label="concatenate(axis={axis})")
 def concatenate(axis, *xs):
     """the xs joined along axis;  each gets back its own slice of the gradient"""
     return np.concatenate(xs, axis=axis, dtype=promote(xs))
