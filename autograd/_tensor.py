@@ -80,6 +80,9 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
     if op.dtype is not None and (dtype is None or dtype is False or dtype.kind != "f"):
         prepared = dtypes.ready(op.dtype, arrays)
     token = numpy_errors.state.set(numpy_errors.QUIET)  # NumPy's warnings off: see numpy_errors
+    recorder = modes.recorder
+    if recorder is not None:  # a trace records this op, not the ops its forward may apply (a Function's)
+        recorder.depth += 1
     try:
         data = op.forward(*prepared)
         if into is not None:
@@ -92,6 +95,8 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
         raise _failed(op.name, error, args) from None
     finally:
         numpy_errors.state.reset(token)
+        if recorder is not None:
+            recorder.depth -= 1
     if into is not None:
         out = into
         out._bump()
@@ -105,8 +110,8 @@ def apply(op, *args, into: Tensor | None = None) -> Tensor:
     if record:
         out.requires_grad = True
         out._node = _record(op, args, out)
-    if modes.recorder is not None:  # autograd.trace is recording this call
-        modes.recorder.applied(op, args, arrays, prepared, data, out, into)
+    if recorder is not None:  # autograd.trace is recording this call
+        recorder.applied(op, args, arrays, prepared, data, out, into)
     if modes.anomaly:
         anomaly.check_forward(op, out, args)
     return out

@@ -58,6 +58,11 @@ class FunctionCtx:
         self._outputs: list = []  # (shape, dtype, differentiable) of each output
         self._answer = None  # (g, gradients): backward runs once for all inputs
 
+    def _traced_as(self) -> type:
+        """What a trace records for this argument: the Function's class. A replay makes a new ctx
+        from it and the new arrays (this one holds the recorded call's tensors)."""
+        return self._function
+
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors (or None) for backward, which gets them from `saved_tensors`.
 
@@ -283,7 +288,11 @@ def _overrides(function: type, name: str) -> bool:
 def _run_forward(*arrays_and_ctx):
     # The arrays are the tensors' values; the user's forward is given the tensors
     # themselves, as PyTorch's is, and ctx holds them.
-    return arrays_and_ctx[-1]._forward()
+    ctx = arrays_and_ctx[-1]
+    if isinstance(ctx, type):  # a trace's replay: the class, to run on these arrays
+        values = [Tensor._lift(a) if isinstance(a, np.ndarray) else a for a in arrays_and_ctx[:-1]]
+        ctx = FunctionCtx(ctx, tuple(values))
+    return ctx._forward()
 
 
 def _run_backward(i: int, g: Tensor, out, *inputs_and_ctx) -> Tensor:

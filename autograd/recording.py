@@ -59,6 +59,7 @@ class Recorder:
         self._named: set[int] = set()  # variables renamed after their tensor's name
         self.result_vars: list[int] = []  # the variables the call returns (set at its end)
         self.backward_depth = 0
+        self.depth = 0  # > 0 inside an op's forward: what it does there, a replay redoes by calling it
         self.seen_backward = False
         self.aliased: set[int] = set()  # variables that may share memory with another variable
         self.zero_d: set[int] = set()  # variables holding 0-d arrays
@@ -116,6 +117,8 @@ class Recorder:
             return ("var", v)
         if type(x) is tuple or type(x) is list:
             return (type(x).__name__, [self.token(e) for e in x])
+        if hasattr(type(x), "_traced_as"):  # an argument that stands for something else in a replay
+            return ("const", x._traced_as())
         return ("const", x)
 
     @property
@@ -135,6 +138,8 @@ class Recorder:
 
     def applied(self, op, args: tuple, arrays: list, prepared: list, data, out, into) -> None:
         """apply ran op: its arguments (as given and as cast), its result, and where it went."""
+        if self.depth:
+            return
         phase = self.phase
         scope = self.context if phase == "backward" else _scope_label(modes.scope)
         tokens = []
@@ -170,11 +175,15 @@ class Recorder:
 
     def copied(self, source: np.ndarray, copy: np.ndarray, owner=None) -> None:
         """The engine copied an array outside any op (to keep an old value, or to own a gradient)."""
+        if self.depth:
+            return
         src = self.var(source, owner)
         self.entries.append(("copy", self.made(copy, self.names[src] + "_old", False), src, self.phase, ""))
 
     def converted(self, source: np.ndarray, array: np.ndarray) -> None:
         """Tensor(array) copied an array (casting it to another dtype, perhaps)."""
+        if self.depth:
+            return
         src = self.var(source)
         v = self.made(array, self.names[src] + "_copy", False)
         if array.dtype == source.dtype:
@@ -188,6 +197,8 @@ class Recorder:
         `generator` is None for the default one; `method` a generator method's name, or a
         function of (*args, generator) whose array arguments are the call's variables.
         """
+        if self.depth:
+            return
         if generator is not None:
             self.generators.setdefault(id(generator), generator)
         tokens = [self.token(a) for a in args]

@@ -164,6 +164,8 @@ class _Writer:
             return f"slice({self.constant(x.start)}, {self.constant(x.stop)}, {self.constant(x.step)})"
         if isinstance(x, np.dtype):
             return self.bind(x, str(x))
+        if isinstance(x, type):
+            return self.bind(x, x.__name__ + "_class")
         return self.bind(x, "k")
 
     def arg(self, token) -> str:

@@ -58,9 +58,7 @@ class Adam(Optimizer):
             v *= beta2
             v += (1.0 - beta2) * (g * g)
             step_size = lr / (1.0 - beta1**step)
-            correction = (1.0 - beta2**step).sqrt()
-            if correction.dtype != v.dtype:  # a float32 / 0-d float64 division would give float64 here
-                correction = correction.astype(v.dtype)  # rounded as a Python float would be
+            correction = (1.0 - beta2**step).sqrt()  # 0-d float64: rounded to v's dtype as a float would be
             denom = v.sqrt() / correction
             denom += eps
             p -= step_size * (m / denom)

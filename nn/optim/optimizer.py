@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
+from autograd.tracing import watch
 
 __all__ = ["Optimizer", "ParamGroup"]
 
@@ -226,6 +227,7 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
+                watch(group, "version")  # a traced step replays only with the hyperparameters it read
                 self._update(group)
         self._stepped = True
         return loss
