@@ -504,6 +504,8 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
+        if modes.recorder is not None:
+            raise refuse("an index (__index__)")
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(
                 f"only integer tensors of one element can be an index, not {self.dtype} {self.shape}"
@@ -791,6 +793,10 @@ class Tensor:
         """Each element rounded (halves to even), as a constant: no gradient flows through rounding"""
         return apply(E.round_, self, decimals)
 
+    def isfinite(self) -> Tensor:
+        """Whether each element is finite (not ±inf or NaN; a bool tensor, no gradient)"""
+        return apply(E.isfinite, self)
+
     def isnan(self) -> Tensor:
         """Whether each element is NaN (a bool tensor, no gradient)"""
         return apply(E.isnan, self)
@@ -963,18 +969,19 @@ class Tensor:
         """log Σ eˣ, stable: m + log Σ e^(x - m) with m the max (a constant: its gradient cancels)"""
         axis, keepdims = _axes_of(self, axis, dim, "logsumexp"), keepdims if keepdim is None else keepdim
         if self._data.size == 0:
-            top = np.full(R.kept_shape(self.shape, axis), -np.inf, self.dtype)
-        else:
-            top = self._data.max(axis=axis, keepdims=True)
-        m = np.where(np.isfinite(top), top, 0).astype(self.dtype)
+            m = np.zeros(R.kept_shape(self.shape, axis), self.dtype)
+        else:  # the max as a constant (detached), through ops so that a trace records it
+            top = self.detach().amax(axis, keepdims=True)
+            m = top.where(top.isfinite(), 0)
         total = (self - m).exp().sum(axis, True).log() + m
         return total if keepdims else total.reshape(_reduced_shape(self.shape, axis))
 
     def softmax(self, axis=-1, *, dim=None) -> Tensor:
         """e^(x - m) / Σ e^(x - m) along axis, m the max (a constant)"""
         axis = _axes_of(self, axis, dim, "softmax")
-        top = self._data.max(axis=axis, keepdims=True) if self._data.size else 0
-        e = (self - np.asarray(top, self.dtype)).exp()
+        # the max as a constant (detached), through an op so that a trace records it
+        top = self.detach().amax(axis, keepdims=True) if self._data.size else np.zeros((), self.dtype)
+        e = (self - top).exp()
         return e / e.sum(axis, keepdims=True)
 
     def log_softmax(self, axis=-1, *, dim=None) -> Tensor:

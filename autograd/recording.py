@@ -273,7 +273,9 @@ class Recorder:
         hit = self._known.get(id(g._data))
         if hit is None or hit[0]() is not g._data:
             return
-        if not self.names[hit[1]].startswith("grad_"):
+        known = self._known.get(id(x._data))
+        named = known is not None and known[0]() is x._data and known[1] in self._named
+        if named or not self.names[hit[1]].startswith("grad_"):  # a name the user gave wins
             self.rename(hit[1], "grad_" + self.name_of(x))
 
     def rename(self, v: int, name: str) -> None:

@@ -31,6 +31,12 @@ from .recording import Recorder
 FUSE_WRITES = True
 _UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "np.true_divide"}
 
+# On 0-d arrays NumPy's ufuncs hand back scalars, and a replay keeps them (eager wraps each
+# in a 0-d array again). That changes no bit, except for `**`: NumPy raises two scalars to a
+# power with C's pow(), and arrays with its own vectorised loop, which can differ in the last
+# bit. So the operands of these ops are made arrays again before the call.
+_NEEDS_ARRAYS = {"pow"}
+
 _PHASES = {"forward": "# forward", "backward": "# backward", "update": "# update"}
 
 
@@ -193,6 +199,11 @@ class _Writer:
         if kind == "op":
             _, out, op, tokens, *_ = entry
             args = [self.arg(t) for t in tokens]
+            if op.name in _NEEDS_ARRAYS:
+                args = [
+                    f"asarray({a})" if t[0] == "var" and t[1] in self.rec.zero_d else a
+                    for a, t in zip(args, tokens)
+                ]
             if out in self.fused:
                 return f"{_UFUNCS[op.name]}({', '.join(args)}, out={n[self.fused[out]]})", "in place"
             call = _inline(op.forward, args) or f"{self.bind(op.forward, op.name)}({', '.join(args)})"

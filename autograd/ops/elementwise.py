@@ -288,6 +288,12 @@ def round_(x, decimals=0):
 
 
 @primitive(differentiable=False, register=False)
+def isfinite(x):
+    """whether x is finite (neither ±inf nor NaN), elementwise"""
+    return np.isfinite(x)
+
+
+@primitive(differentiable=False, register=False)
 def isnan(x):
     """whether x is NaN, elementwise"""
     return np.isnan(x)

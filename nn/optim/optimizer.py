@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
-from autograd.tracing import watch
+from autograd.tracing import TraceError, is_recording, watch
 
 __all__ = ["Optimizer", "ParamGroup"]
 
@@ -66,7 +66,7 @@ class ParamGroup(dict):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__()
-        self.lr_tensor = Tensor(np.zeros((), dtype=np.float64))
+        self.lr_tensor = Tensor(np.zeros((), dtype=np.float64), name="lr")
         self.version = 0
         self.update(*args, **kwargs)
         self.version = 0  # filling a new group is not a change
@@ -82,6 +82,11 @@ class ParamGroup(dict):
     def __setitem__(self, key: Any, value: Any) -> None:
         if key == "lr":
             value = _as_learning_rate(value)
+            if is_recording():  # the record would write this number into lr_tensor at every replay
+                raise TraceError(
+                    "optimizer: the learning rate is set inside a function that autograd.trace records; "
+                    "set it (or step the scheduler) outside the traced step, which reads it from lr_tensor"
+                )
             with no_grad():
                 self.lr_tensor.fill_(float(value))
         elif key != "params":
