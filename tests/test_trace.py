@@ -451,7 +451,7 @@ def test_batch_norm_running_statistics_follow_the_replays():
         model = nn.Sequential(nn.Linear(2, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
         opt = nn.optim.SGD(model.parameters(), lr=0.1)
 
-        def step(x, y):
+        def step(x, y, model=model, opt=opt):
             opt.zero_grad()
             loss = F.cross_entropy(model(x), y)
             loss.backward()
