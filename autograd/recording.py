@@ -206,6 +206,7 @@ class Recorder:
         self.entries.append(("draw", v, generator, method, tokens, self.phase, _scope_label(modes.scope)))
 
     def _tensor_token(self, t):
+        """How the program names tensor t, whose .grad it reads or sets: an argument, or the tensor."""
         token = self.tensor_tokens.get(id(t))
         if token is None or (token[0] == "tensor" and token[1]() is not t):
             # weakly held while recording: a tensor the call made may die in it

@@ -27,7 +27,7 @@ from .recording import Recorder
 # array and a copy: `np.subtract(weight, mul4, out=weight)` for `sub4 = weight - mul4;
 # weight[...] = sub4`. The same ufunc on the same operands, with the result's dtype the
 # target's, gives the same bits. tests/test_trace.py compares both programs bit for bit;
-# benchmarks/trace_fusion.py measures the gain.
+# `python -m benchmarks.speed_paths` measures the gain on the moons step.
 FUSE_WRITES = True
 _UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "np.true_divide"}
 

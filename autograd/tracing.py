@@ -40,7 +40,7 @@ from .recording import Recorder, TraceError
 from .state import modes
 
 CHECKED_REPLAYS = 3  # with check=True, how many replays run beside eager
-MAX_REFUSALS = 2  # calls that kept a new tensor before a trace gives up, naming it
+MAX_REFUSALS = 2  # calls in a row that kept a new tensor before a trace gives up, naming it
 
 
 class TraceMismatch(AssertionError):
@@ -206,10 +206,11 @@ class Traced:
             if self._refusals > MAX_REFUSALS:
                 raise TraceError(
                     f"trace: {self.__name__} keeps tensors it made ({', '.join(rec.names[v] for v in kept[:5])}) "
-                    f"on each of {self._refusals} calls, beyond its results and gradients. A replay cannot "
+                    f"on each of {self._refusals} calls in a row, beyond its results and gradients. A replay cannot "
                     "make new state: keep state in tensors made before the call and change them in place"
                 )
             return result  # made new state (an optimizer's first step, say): record again next call
+        self._refusals = 0
         program = Program(rec, names, spec, _identifier_of(self.__name__))
         self.programs.setdefault(key, []).append(program)
         self._last = program

@@ -134,16 +134,27 @@ def _state_bits(model, opt) -> list[bytes]:
     return out
 
 
+def _fifty_steps(step, opt, x, y) -> list[bytes]:
+    """50 steps, with a learning-rate schedule stepped every 10, as a training loop does."""
+    scheduler = nn.optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)
+    losses = []
+    for _ in range(50):
+        losses.append(bits(step(x, y)))
+        scheduler.step()
+    return losses
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "adamw"])
-def test_fifty_training_steps_equal_eager(optimizer):
+def test_fifty_training_steps_with_dropout_and_a_schedule_equal_eager(optimizer):
     x, y = _moons()
     model, opt, step = _setup(optimizer, dropout=0.2)
     traced = trace(step)
-    traced_losses = [bits(traced(x, y)) for _ in range(50)]
+    traced_losses = _fifty_steps(traced, opt, x, y)
     twin, twin_opt, eager = _setup(optimizer, dropout=0.2)
-    eager_losses = [bits(eager(x, y)) for _ in range(50)]
+    eager_losses = _fifty_steps(eager, twin_opt, x, y)
     assert traced_losses == eager_losses
-    assert _state_bits(model, opt) == _state_bits(twin, twin_opt)
+    assert _state_bits(model, opt) == _state_bits(twin, twin_opt)  # parameters, .grad, optimizer state
+    assert opt.param_groups[0]["lr"] == twin_opt.param_groups[0]["lr"]
     assert sum(p.replays for ps in traced.programs.values() for p in ps) >= 48
 
 
