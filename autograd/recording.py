@@ -63,6 +63,7 @@ class Recorder:
         self.seen_backward = False
         self.aliased: set[int] = set()  # variables that may share memory with another variable
         self.zero_d: set[int] = set()  # variables holding 0-d arrays
+        self.sizes: dict[int, int] = {}  # variable -> bytes, for the arrays the call made
         self.scalars: set[int] = set()  # variables apply made 0-d arrays of NumPy's scalar results
         self.context = ""  # in backward: the op whose VJPs are running, for the program's comments
 
@@ -78,6 +79,7 @@ class Recorder:
     def made(self, array: np.ndarray, name: str, numbered: bool = True) -> int:
         """A new variable for an array the call made (named after the op that made it)."""
         v = self._new(name, numbered)
+        self.sizes[v] = array.nbytes
         ref = weakref.ref(array)
         self._known[id(array)] = (ref, v)
         self._made.append((ref, v))

@@ -287,6 +287,56 @@ def _uses(rec: Recorder) -> dict[int, int]:
     return counts
 
 
+# A straight-line function keeps every local until it returns, where eager frees an array as
+# soon as the graph lets go of it. Arrays at least this big are deleted after their last use, so
+# that a replay's peak memory is eager's (and big buffers are reused while they are warm).
+FREE_AFTER_BYTES = 1 << 16
+
+
+def _mentions(entry) -> list[int]:
+    """The variables an entry reads or writes."""
+    found: list[int] = []
+
+    def visit(token):
+        kind, value = token
+        if kind == "var":
+            found.append(value)
+        elif kind in ("tuple", "list"):
+            for t in value:
+                visit(t)
+
+    kind = entry[0]
+    if kind == "op":
+        found.append(entry[1])
+        for t in entry[3]:
+            visit(t)
+    elif kind in ("cast", "copy", "write"):
+        found += [entry[1], entry[2]]
+    elif kind == "draw":
+        found.append(entry[1])
+        for t in entry[4]:
+            visit(t)
+    elif kind == "load_grad":
+        found.append(entry[1])
+    elif kind == "set_grad" and entry[2] is not None:
+        found.append(entry[2])
+    return found
+
+
+def _frees(rec: Recorder) -> dict[int, list[int]]:
+    """entry index -> the big variables to delete after it (those read or written last there)."""
+    keep = set(rec.externals) | {v for v, _ in rec.inputs} | set(rec.result_vars)
+    last: dict[int, int] = {}
+    for i, entry in enumerate(rec.entries):
+        for v in _mentions(entry):
+            last[v] = i
+    frees: dict[int, list[int]] = {}
+    for v, i in last.items():
+        if v not in keep and rec.sizes.get(v, 0) >= FREE_AFTER_BYTES:
+            frees.setdefault(i, []).append(v)
+    return frees
+
+
 def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") -> tuple[str, dict]:
     """The program's source, and the namespace (ops, external arrays, tensors) it runs in."""
     w = _Writer(rec, arg_names)
@@ -301,13 +351,19 @@ def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") 
         else:
             w.names[v] = w.arg_names[token[1]]  # an array argument is its own variable
     phase = None
-    for entry in rec.entries:
+    frees = _frees(rec)
+    for i, entry in enumerate(rec.entries):
         if entry[-2] != phase:
             phase = entry[-2]
             body.append((_PHASES[phase], None))
         line = w.line(entry)
         if line is not None:
             body.append(line)
+        gone = [
+            w.names[v] for v in sorted(frees.get(i, ())) if v not in w.fused
+        ]  # a fused result has no name
+        if gone:
+            body.append((f"del {', '.join(gone)}", "last use: free the memory"))
     if rec.bumps:
         body.append(("# versions of the tensors changed in place, as eager leaves them", None))
         for counter, count in rec.bumps.values():
