@@ -30,9 +30,9 @@ def cases():
     yield "digits step (64-128-64-10, batch 64, float32)", digits.SIZES, np.float32, x[:64], y[:64]
 
 
-def seconds(fn) -> float:
+def seconds(step, x, y) -> float:
     start = time.perf_counter()
-    fn()
+    step(x, y)
     return time.perf_counter() - start
 
 
@@ -45,10 +45,10 @@ def main() -> None:
             eager(tx, ty)
         eager_times, record_times, first_replay_times = [], [], []
         for _ in range(30):
-            eager_times.append(seconds(lambda: eager(tx, ty)))
+            eager_times.append(seconds(eager, tx, ty))
             step = autograd.trace(eager)  # a fresh trace of the same model: its first call records
-            record_times.append(seconds(lambda: step(tx, ty)))
-            first_replay_times.append(seconds(lambda: step(tx, ty)))
+            record_times.append(seconds(step, tx, ty))
+            first_replay_times.append(seconds(step, tx, ty))
         e, r, f = (statistics.median(t) for t in (eager_times, record_times, first_replay_times))
         print(
             f"{name}\n    eager {e * 1e6:8.1f} µs   recording {r * 1e6:8.1f} µs ({r / e:.2f}× eager)"
