@@ -9,6 +9,8 @@ where it draws from the library's own generator (whose numbers differ between th
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -56,16 +58,25 @@ def run_ported(name: str) -> dict:
     return run(port(PROGRAMS[name]), name)
 
 
-def run_under_torch(name: str) -> dict:
+@contextlib.contextmanager
+def torch_on_one_thread():
+    """PyTorch imported (or the test skipped), on one thread while the block runs.
+
+    These tensors are tiny: one thread is fastest, and spares torch's waiting threads from
+    fighting other processes for the cores (tens of seconds, on a busy machine).
+    """
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install -e '.[parity]')")
     threads = torch.get_num_threads()
-    # These tensors are tiny: one thread is fastest, and spares torch's waiting threads from
-    # fighting other processes for the cores (tens of seconds, on a busy machine).
     torch.set_num_threads(1)
     try:
-        return run(PROGRAMS[name], name)
+        yield
     finally:
         torch.set_num_threads(threads)
+
+
+def run_under_torch(name: str) -> dict:
+    with torch_on_one_thread():
+        return run(PROGRAMS[name], name)
 
 
 @pytest.fixture(autouse=True)
@@ -117,13 +128,30 @@ def test_the_readme_import_table_is_the_one_port_applies():
         assert port(theirs) == ours, theirs
 
 
-def test_the_readme_example_from_pytorch_runs_after_porting():
+def readme_example() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Coming from PyTorch", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     assert TORCH_IMPORT.search(example), "the example is PyTorch code"
-    namespace = run(port(example), "readme")
-    assert namespace["loss"].item() < 0.05
+    return example
+
+
+def printed_by(source: str, name: str) -> str:
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        run(source, name)
+    return output.getvalue().strip()
+
+
+def test_the_readme_example_from_pytorch_prints_what_it_says_after_porting():
+    example = readme_example()
+    promised = re.search(r"^print\(.*\)\s*# (.*)$", example, re.MULTILINE).group(1)
+    assert printed_by(port(example), "readme") == promised
+
+
+def test_the_readme_example_learns_under_pytorch_too():
+    with torch_on_one_thread():
+        assert float(printed_by(readme_example(), "readme")) < 1e-3
 
 
 # ---- a cubic fitted to sin(x), four ways
