@@ -1079,6 +1079,15 @@ class Tensor:
             return self.swapaxes(*axes)
         return apply(S.transpose, self, axes or None)
 
+    def t(self) -> Tensor:
+        """PyTorch's `t()`: a matrix transposed; a vector or a scalar as it is (a view either way)."""
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
+                "use transpose(dim0, dim1) or permute(...)"
+            )
+        return self.T if self.ndim == 2 else self.view(self.shape)
+
     def permute(self, *axes) -> Tensor:
         return apply(S.transpose, self, _shape_arg(axes))
 

@@ -40,6 +40,11 @@ def save(obj: Module | dict[str, Any], path: PathOrFile) -> None:
     for key, value in state.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"nn.save: state dict keys must be non-empty strings, got {key!r}")
+        if hasattr(value, "items"):  # PyTorch's checkpoint habit: {"model": state_dict, "epoch": 3}
+            raise TypeError(
+                f"nn.save: {key!r} holds a dict; a saved file is one flat state dict (name -> array), "
+                "so save each state dict to its own file"
+            )
         array = np.asarray(value)
         if array.dtype.kind not in "fiub":
             raise TypeError(f"nn.save: {key!r} holds {array.dtype} data; only numeric arrays can be saved")

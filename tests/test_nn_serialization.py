@@ -88,6 +88,9 @@ def test_save_refuses_what_it_cannot_store_safely(tmp_path):
         nn.save({"names": np.array(["abc"])}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="expected a Module or a dict"):
         nn.save([1, 2], tmp_path / "x.npz")
+    checkpoint = {"model": nn.Linear(2, 1).state_dict(), "epoch": 3}
+    with pytest.raises(TypeError, match="'model' holds a dict; a saved file is one flat state dict"):
+        nn.save(checkpoint, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="keys must be non-empty strings, got 3"):
         nn.save({3: np.zeros(1)}, tmp_path / "x.npz")
     assert not (tmp_path / "x.npz").exists()

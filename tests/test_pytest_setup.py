@@ -43,6 +43,6 @@ def test_with_nbmake_a_plain_pytest_collects_every_notebook_for_nbmake_to_run():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "notebooks: run by nbmake" in output
-    assert len(NOTEBOOKS) == 5
+    assert len(NOTEBOOKS) == 6
     for name in NOTEBOOKS:
         assert f"<NotebookItem {name}>" in output

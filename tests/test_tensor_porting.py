@@ -95,6 +95,19 @@ def test_reshape_as_and_view_as():
     assert autograd.gradcheck(lambda t: t.reshape_as(other) * 2, (x,))
 
 
+def test_t_transposes_a_matrix_and_keeps_a_vector_or_scalar():
+    m = leaf(np.arange(6.0).reshape(2, 3))
+    assert m.t().shape == (3, 2) and np.shares_memory(m.t().numpy(), m.numpy())
+    np.testing.assert_array_equal(m.t().numpy(), m.numpy().T)
+    assert autograd.gradcheck(lambda t: t.t() * Tensor(np.arange(6.0).reshape(3, 2)), (m,))
+    v = leaf([1.0, 2.0])
+    assert v.t().shape == (2,) and leaf(3.0).t().shape == ()
+    with pytest.raises(
+        RuntimeError, match=r"t: expects a tensor with at most 2 dimensions, got shape \(2, 2, 2\)"
+    ):
+        Tensor(np.zeros((2, 2, 2))).t()
+
+
 # -- new_* -------------------------------------------------------------------------------------
 
 

@@ -303,6 +303,11 @@ METHODS = {
         [f64([[1, 5, 3, 4], [2, 0, 6, 7]])],
     ),
     "topk with nan": (lambda L, x: x.topk(2)[0], [f64([1.0, np.nan, 3.0])]),
+    "t of a matrix": (
+        lambda L, x: x.t() * L.const(np.arange(6.0).reshape(3, 2)),
+        [f64([[1, 5, 3], [7, 0, 2]])],
+    ),
+    "t of a vector": (lambda L, x: x.t() * 2, [f64([1, 5, 3])]),
     "argmax dim keepdim": (lambda L, x: x.argmax(dim=1, keepdim=True), [f64([[1, 5, 3], [7, 0, 2]])]),
     "eq with view_as": (
         lambda L, x: x.argmax(dim=1, keepdim=True).eq(
