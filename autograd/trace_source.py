@@ -22,15 +22,6 @@ from ._tensor import Tensor
 from .random import default_generator
 from .recording import Recorder
 
-# SPEED PATH: an arithmetic op whose result only goes into an in-place write (an optimizer's
-# `p -= lr * g`) is written as NumPy's ufunc with `out=` the target, saving a temporary
-# array and a copy: `np.subtract(weight, mul4, out=weight)` for `sub4 = weight - mul4;
-# weight[...] = sub4`. The same ufunc on the same operands, with the result's dtype the
-# target's, gives the same bits. tests/test_trace.py compares both programs bit for bit;
-# `python -m benchmarks.speed_paths` measures the gain on the moons step.
-FUSE_WRITES = True
-_UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "np.true_divide"}
-
 # On 0-d arrays NumPy's ufuncs hand back scalars, and a replay keeps them (eager wraps each
 # in a 0-d array again). That changes no bit, except for `**`: NumPy raises two scalars to a
 # power with C's pow(), and arrays with its own vectorised loop, which can differ in the last
@@ -121,21 +112,6 @@ class _Writer:
         self.rebound -= {entry[1] for entry in writes if entry[1] in self.rebound and not entry[3]}
         self.arrays_needed = (targets - self.rebound) & rec.scalars
 
-        self.fused: dict[int, int] = {}  # an op's result variable -> the target it is written into
-        if FUSE_WRITES:
-            uses = _uses(rec)
-            made_by = {entry[1]: entry for entry in rec.entries if entry[0] == "op"}
-            for _, target, src, fast, *_ in writes:
-                op_entry = made_by.get(src)
-                if (
-                    fast
-                    and target not in self.rebound
-                    and uses.get(src) == 1
-                    and op_entry is not None
-                    and op_entry[2].name in _UFUNCS
-                    and len(op_entry[3]) == 2
-                ):
-                    self.fused[src] = target
         # 0-d arguments that are only read become NumPy scalars, whose arithmetic is faster
         self.scalar_inputs = {
             v for v in inputs if v in rec.zero_d and v not in targets and v not in rec.aliased
@@ -204,8 +180,6 @@ class _Writer:
                     f"asarray({a})" if t[0] == "var" and t[1] in self.rec.zero_d else a
                     for a, t in zip(args, tokens)
                 ]
-            if out in self.fused:
-                return f"{_UFUNCS[op.name]}({', '.join(args)}, out={n[self.fused[out]]})", "in place"
             call = _inline(op.forward, args) or f"{self.bind(op.forward, op.name)}({', '.join(args)})"
             if out in self.arrays_needed:  # a 0-d result that is written into later: an array, not a scalar
                 call = f"asarray({call})"
@@ -215,8 +189,6 @@ class _Writer:
             return f"{n[out]} = {n[src]}.astype({self.constant(dtype)})", "dtype promotion"
         if kind == "write":
             _, target, src, fast, *_ = entry
-            if src in self.fused:
-                return None
             if target in self.rebound:
                 return f"{n[target]} = {n[src]}", "in place"
             if fast:
@@ -257,34 +229,6 @@ class _Writer:
         if kind == "dict":
             return "{" + ", ".join(f"{self.constant(k)}: {self.result(s)}" for k, s in value) + "}"
         return self.constant(value)
-
-
-def _uses(rec: Recorder) -> dict[int, int]:
-    """How many times each variable is read by the program (its steps and its result)."""
-    counts: dict[int, int] = {}
-
-    def count(token):
-        kind, value = token
-        if kind in ("var", "tensor_var"):
-            counts[value] = counts.get(value, 0) + 1
-        elif kind in ("tuple", "list"):
-            for t in value:
-                count(t)
-
-    for entry in rec.entries:
-        kind = entry[0]
-        if kind == "op":
-            for t in entry[3]:
-                count(t)
-        elif kind in ("cast", "copy"):
-            count(("var", entry[2]))
-        elif kind == "write":
-            count(("var", entry[2]))
-        elif kind == "set_grad" and entry[2] is not None:
-            count(("var", entry[2]))
-    for v in rec.result_vars:
-        count(("var", v))
-    return counts
 
 
 # A straight-line function keeps every local until it returns, where eager frees an array as
@@ -356,12 +300,8 @@ def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") 
         if entry[-2] != phase:
             phase = entry[-2]
             body.append((_PHASES[phase], None))
-        line = w.line(entry)
-        if line is not None:
-            body.append(line)
-        gone = [
-            w.names[v] for v in sorted(frees.get(i, ())) if v not in w.fused
-        ]  # a fused result has no name
+        body.append(w.line(entry))
+        gone = [w.names[v] for v in sorted(frees.get(i, ()))]
         if gone:
             body.append((f"del {', '.join(gone)}", "last use: free the memory"))
     if rec.bumps:

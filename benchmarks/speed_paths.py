@@ -19,7 +19,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import autograd  # noqa: E402
-from autograd import numpy_errors, trace_source  # noqa: E402
+from autograd import numpy_errors  # noqa: E402
 
 from .workloads import mlp, moons  # noqa: E402
 
@@ -29,32 +29,6 @@ def moons_step():
     step = mlp.trainer("autograd", mlp.init_params(moons.SIZES, np.float64), lr=0.1)
     x, y = mlp.wrap("autograd", x, y)
     return lambda: step(x, y)
-
-
-_FUSED = {"on": True}
-
-
-def traced_moons_step():
-    """The moons step traced twice, its writes fused in one program and not in the other."""
-    x, y = moons.data(256)
-    x, y = mlp.wrap("traced", x, y)
-    steps = {}
-    for fuse in (True, False):
-        trace_source.FUSE_WRITES = fuse  # read when the program's source is written, at its first replay
-        step = mlp.trainer("traced", mlp.init_params(moons.SIZES, np.float64), lr=0.1)
-        for _ in range(3):
-            step(x, y)
-        steps[fuse] = step
-    trace_source.FUSE_WRITES = True
-    return lambda: steps[_FUSED["on"]](x, y)
-
-
-def fusion_off():
-    _FUSED["on"] = False
-
-
-def fusion_on():
-    _FUSED["on"] = True
 
 
 def errstate_off():
@@ -101,7 +75,6 @@ PATHS = [
     ("Linear as one op, autograd.linear (instead of x @ W.T + b)", moons_step, 200, linear_off, linear_on),
     ("log_softmax as one op (instead of x - logsumexp(x))", moons_step, 200, log_softmax_off, log_softmax_on),
     ("nll_loss as one op (instead of gather, negate, mean)", moons_step, 200, nll_loss_off, nll_loss_on),
-    ("trace: in-place writes fused into ufuncs (out=)", traced_moons_step, 400, fusion_off, fusion_on),
 ]  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import autograd
 import nn
-from autograd import Tensor, TraceError, TraceMismatch, trace, trace_source
+from autograd import Tensor, TraceError, TraceMismatch, trace
 from nn import functional as F
 
 
@@ -367,23 +367,6 @@ def test_not_a_function():
 def test_source_before_any_call_says_so():
     with pytest.raises(RuntimeError, match="call the traced function once"):
         _ = trace(lambda x: x).source
-
-
-# -- the speed path: writes fused into ufuncs give the same bits ---------------------------
-
-
-def test_fused_writes_change_no_bit(monkeypatch):
-    x, y = _moons()
-    results = {}
-    for fuse in (True, False):
-        monkeypatch.setattr(trace_source, "FUSE_WRITES", fuse)
-        model, opt, step = _setup("momentum", dropout=0.2)
-        traced = trace(step)
-        losses = [bits(traced(x, y)) for _ in range(12)]
-        source = traced.source
-        assert ("out=" in source) == fuse
-        results[fuse] = (losses, _state_bits(model, opt))
-    assert results[True] == results[False]
 
 
 def test_a_changed_hyperparameter_records_again():
