@@ -80,6 +80,8 @@ class Recorder:
         """A new variable for an array the call made (named after the op that made it)."""
         v = self._new(name, numbered)
         self.sizes[v] = array.nbytes
+        if array.ndim == 0:
+            self.zero_d.add(v)
         ref = weakref.ref(array)
         self._known[id(array)] = (ref, v)
         self._made.append((ref, v))
@@ -158,8 +160,6 @@ class Recorder:
             v = self.made(array, op.name)
             if array is not data:  # NumPy gave a scalar, and apply made it a 0-d array
                 self.scalars.add(v)
-            if array.ndim == 0:
-                self.zero_d.add(v)
             if op.view or array.base is not None:  # a view: writes to either show in the other
                 self.aliased.add(v)
                 self.aliased.update(t[1] for t in tokens if t[0] == "var")
@@ -274,7 +274,7 @@ class Recorder:
     def gradient_of(self, x, g) -> None:
         """In backward, g is the gradient arriving at input x: name it after x."""
         hit = self._known.get(id(g._data))
-        if hit is None or hit[0]() is not g._data:
+        if hit is None or hit[0]() is not g._data or hit[1] in self.externals:  # (the seed keeps its name)
             return
         known = self._known.get(id(x._data))
         named = known is not None and known[0]() is x._data and known[1] in self._named
