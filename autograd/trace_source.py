@@ -1,9 +1,10 @@
 """A recorded call written out as Python: one line per array operation, in the order they ran.
 
-The program reads like the math: `relu1 = relu(matmul1)  # 0 (Linear)` in forward,
-`grad_weight = matmul(...)` in backward, `weight[...] = sub3` in the update. Each op
-is called through its own forward (the NumPy code the op runs eagerly), so what the
-source says is exactly what runs: `Program.function` is this source, executed.
+The program reads like the math: `relu1 = np.maximum(linear1, 0)  # MLP.layers.1 (ReLU)`
+in forward, `grad_layers_0_weight = matmul(transpose3, x)` in backward, `layers_0_weight[...] =
+sub2` in the update. Each op runs its own forward (the NumPy code it runs eagerly), written
+out where it is one expression, so what the source says is exactly what runs:
+`Program.compile()` executes this source.
 """
 
 from __future__ import annotations
