@@ -10,22 +10,10 @@ import pytest
 import autograd
 import nn
 from autograd import Tensor, TraceError, TraceMismatch, trace
+from benchmarks.workloads.scalar_graph import (
+    expression as micrograd_expression,  # micrograd's README expression
+)
 from nn import functional as F
-
-
-def micrograd_expression(a, b):
-    """micrograd's README expression: in-place updates of non-leaves, relu, powers, division."""
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g
 
 
 def value_and_grads(a, b):

@@ -30,20 +30,13 @@ class Adadelta(Optimizer):
         if not 0.0 <= group["rho"] <= 1.0:
             raise ValueError(f"Adadelta: rho must be in [0, 1], got {group['rho']}")
 
+    def _fresh(self, p: Tensor, group: ParamGroup) -> dict:
+        return {"step": new_step_count(), "square_avg": zeros_like(p), "acc_delta": zeros_like(p)}
+
     def _update(self, group: ParamGroup) -> None:
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         rates: dict = {}  # the learning rate in each parameter dtype, cast once per step
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = p.grad
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": new_step_count(),
-                    "square_avg": zeros_like(p),
-                    "acc_delta": zeros_like(p),
-                }
+        for p, g, state in self._with_gradients(group):
             state["step"] += 1
             if weight_decay:
                 g = g + weight_decay * p

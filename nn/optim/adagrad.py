@@ -38,6 +38,10 @@ class Adagrad(Optimizer):
         super()._check(group)
         self._check_at_least_zero(group, "lr_decay", "initial_accumulator_value", "eps")
 
+    def _fresh(self, p: Tensor, group: ParamGroup) -> dict:
+        start = group["initial_accumulator_value"]
+        return {"step": new_step_count(), "sum": Tensor(np.full(p.shape, start, dtype=p.dtype))}
+
     def _update(self, group: ParamGroup) -> None:
         lr, lr_decay, eps, weight_decay = (
             group.lr_tensor,
@@ -45,16 +49,7 @@ class Adagrad(Optimizer):
             group["eps"],
             group["weight_decay"],
         )
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = p.grad
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": new_step_count(),
-                    "sum": Tensor(np.full(p.shape, group["initial_accumulator_value"], dtype=p.dtype)),
-                }
+        for p, g, state in self._with_gradients(group):
             step, total = state["step"], state["sum"]
             step += 1
             if weight_decay:

@@ -38,20 +38,14 @@ class Adam(Optimizer):
         weight_decay = group["weight_decay"]
         return g + weight_decay * p if weight_decay else g
 
+    def _fresh(self, p: Tensor, group: ParamGroup) -> dict:
+        return {"step": new_step_count(), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
+
     def _update(self, group: ParamGroup) -> None:
         lr, eps = group.lr_tensor, group["eps"]
         beta1, beta2 = group["betas"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = self._decay(p, p.grad, group)
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": new_step_count(),
-                    "exp_avg": zeros_like(p),
-                    "exp_avg_sq": zeros_like(p),
-                }
+        for p, g, state in self._with_gradients(group):
+            g = self._decay(p, g, group)
             step, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
             step += 1
             m += (1.0 - beta1) * (g - m)  # PyTorch's lerp: the same m, one rounding fewer

@@ -241,6 +241,21 @@ class Optimizer:
         """Change every parameter of the group that has a gradient, in place."""
         raise NotImplementedError
 
+    def _fresh(self, p: Tensor, group: ParamGroup) -> dict:
+        """A parameter's state before its first step (the optimizer's running averages at their start)."""
+        return {}
+
+    def _with_gradients(self, group: ParamGroup):
+        """(p, p.grad, state) for each parameter of the group that has a gradient; its state is
+        made by `_fresh` the first time it has one."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = self._fresh(p, group)
+            yield p, p.grad, state
+
     # -- saving and restoring ---------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:

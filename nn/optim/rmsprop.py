@@ -33,21 +33,20 @@ class RMSprop(Optimizer):
         super()._check(group)
         self._check_at_least_zero(group, "eps", "momentum", "alpha")
 
+    def _fresh(self, p: Tensor, group: ParamGroup) -> dict:
+        """A parameter's state before its first step: its running averages at 0."""
+        state = {"step": new_step_count(), "square_avg": zeros_like(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_like(p)
+        return state
+
     def _update(self, group: ParamGroup) -> None:
         alpha, eps = group["alpha"], group["eps"]
         weight_decay, momentum = group["weight_decay"], group["momentum"]
         rates: dict = {}  # the learning rate in each parameter dtype, cast once per step
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = p.grad
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {"step": new_step_count(), "square_avg": zeros_like(p)}
-                if momentum > 0:
-                    state["momentum_buffer"] = zeros_like(p)
-                if group["centered"]:
-                    state["grad_avg"] = zeros_like(p)
+        for p, g, state in self._with_gradients(group):
             state["step"] += 1
             if weight_decay:
                 g = g + weight_decay * p
