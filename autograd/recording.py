@@ -46,7 +46,9 @@ class Recorder:
         self.owners: list[tuple[weakref.ref, np.ndarray]] = []  # tensors seen holding an external
         self.grads_expected: dict[int, tuple[object, bool]] = {}  # id(tensor) -> (token, had a grad)
         self.grads_written: set[int] = set()  # id(tensor): .grad set by the call before any read
-        self.bumps: dict[int, list] = {}  # id(counter) -> [counter, how many in-place writes]
+        # in-place writes into arguments and externals, by version counter: id -> [counter or the
+        # argument's position token, how many]; a replay bumps the new argument's own counter
+        self.bumps: dict[int, list] = {}
         self.watched: list[tuple[object, str, object]] = []  # (object, attribute, value) read
         self.generators: dict[int, object] = {}
         self.tensor_tokens: dict[int, object] = {}  # id(tensor) -> how the program names it
@@ -171,7 +173,10 @@ class Recorder:
         # what `_write` does: a plain copy when the shapes and dtypes agree, else a checked cast
         fast = np.shape(data) == into._data.shape and np.result_type(data) == into._data.dtype
         self.entries.append(("write", target, result, fast, phase, scope))
-        if target in self.externals or any(target == v for v, _ in self.inputs):
+        position = next((token for v, token in self.inputs if v == target), None)
+        if position is not None:
+            self.bumps.setdefault(id(position), [position, 0])[1] += 1
+        elif target in self.externals:
             counter = into._shared_counter()
             self.bumps.setdefault(id(counter), [counter, 0])[1] += 1
 

@@ -308,7 +308,10 @@ def write(rec: Recorder, arg_names: list[str], result_spec, name: str = "step") 
     if rec.bumps:
         body.append(("# versions of the tensors changed in place, as eager leaves them", None))
         for counter, count in rec.bumps.values():
-            body.append((f"{w.bind(counter, 'version')}.value += {count}", ""))
+            if isinstance(counter, tuple):  # an argument: its own counter, this call's
+                body.append((f"{w.arg_names[counter[1]]}._shared_counter().value += {count}", ""))
+            else:
+                body.append((f"{w.bind(counter, 'version')}.value += {count}", ""))
     body.append((f"return {w.result(result_spec)}", ""))
     width = max(len(code) for code, comment in body if comment is not None)
     lines = [f"def {name}({', '.join(w.arg_names)}):"]

@@ -60,6 +60,9 @@ def _flatten(args: tuple, kwargs: dict) -> tuple[tuple, list]:
             key.append(_key_of(x, flat))
     if kwargs:
         key += [(k, _key_of(v, flat)) for k, v in sorted(kwargs.items())]
+    ids = [id(x) for x in flat]
+    if len(set(ids)) != len(ids):  # one tensor passed twice: a record of f(x, x) is not one of f(x, y)
+        key.append(tuple(ids.index(i) for i in ids))
     return tuple(key), flat
 
 
@@ -92,7 +95,7 @@ class Program:
         self.externals = list(rec.externals.values())
         self.tensors = [token[1] for token in rec.tensor_tokens.values() if token[0] == "tensor"]
         self.generators = [g for g in rec.generators.values()]
-        self.counters = [counter for counter, _ in rec.bumps.values()]
+        self.counters = [counter for counter, _ in rec.bumps.values() if not isinstance(counter, tuple)]
         self.replays = 0
         self._function = None
         self._name = name
@@ -305,7 +308,8 @@ def _snapshot(program: Program, flat: list) -> dict:
         "grads": [(t, t._grad, None if t._grad is None else t._grad._data.copy()) for t in tensors],
         "generator": default_generator().bit_generator.state,
         "generators": [(g, g.bit_generator.state) for g in program.generators if g is not None],
-        "counters": [(c, c.value) for c in program.counters],
+        "counters": [(c, c.value) for c in program.counters]
+        + [(x._shared_counter(), x._version) for x in flat if isinstance(x, Tensor)],
     }
 
 

@@ -486,3 +486,24 @@ def test_powers_of_0d_values_replay_as_eager():
         a = Tensor(x, dtype=np.float64)
         got, want = traced(a, np.array(x + 1.0)), powers(a, np.array(x + 1.0))
         assert [bits(g) for g in got] == [bits(w) for w in want]
+
+
+def test_the_same_tensor_twice_is_its_own_signature():
+    traced = trace(lambda a, b: (a * b).sum())
+    x, y = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
+    assert traced(x, x).item() == 5.0  # recorded with one tensor in both places
+    assert traced(x, y).item() == 11.0
+    assert traced(y, y).item() == 25.0
+    assert len(traced.programs) == 2
+
+
+def test_an_argument_changed_in_place_has_its_version_bumped_by_a_replay():
+    def scale(x):
+        x.mul_(2.0)
+        return x.sum()
+
+    traced = trace(scale, check=True)
+    for k in range(5):
+        x = Tensor([1.0, 2.0])
+        assert traced(x).item() == 6.0
+        assert x.tolist() == [2.0, 4.0] and x._version == 1, k
