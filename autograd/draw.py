@@ -12,10 +12,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._tensor import Tensor
-from .draw_names import cluster_label, names_of
+from .draw_names import names_of
 from .draw_picture import DEFAULT_MAX_NODES, FREED_NOTE, Walk, picture
 from .engine import grad as _grad
 from .render import Picture
+from .state import scope_label as cluster_label  # what a picture writes on a module's box
 from .steps import backward_steps
 
 # Imported from here by tests, benchmarks and users since before draw_picture.py split off.

@@ -1,5 +1,4 @@
-"""What a picture calls things: a scope by its module path ("layers.0 (Linear)"), and each tensor
-by the name given through `params=`, its own `.name`, or its role.
+"""What a picture calls each tensor: the name given through `params=`, its own `.name`, or its role.
 
 A learner who named nothing still reads a picture that says which box is the loss, which
 the input and which the target: an unnamed root is "loss" when a loss made it (a scope of
@@ -9,11 +8,7 @@ a loss reads is its "target", one that a module reads is the "input".
 
 from __future__ import annotations
 
-import re
-
 from ._tensor import Tensor
-
-_MODULE_LABEL = re.compile(r"^(.*) \(([^()]*)\)$")
 
 
 def common_prefix(a: tuple, b: tuple) -> tuple:
@@ -22,26 +17,6 @@ def common_prefix(a: tuple, b: tuple) -> tuple:
     while n < len(a) and n < len(b) and a[n] == b[n]:
         n += 1
     return a[:n]
-
-
-def cluster_label(path: tuple[str, ...]) -> str:
-    """A scope path as a reader names the module: ('MLP', 'layers (Sequential)', '0 (Linear)') → 'layers.0 (Linear)'.
-
-    Labels of the form 'name (Class)' chain into a dotted path; a plain label (a top
-    module, a scope a user opened) starts a new one.
-    """
-    dotted: list[str] = []
-    kind = None
-    for part in path:
-        found = _MODULE_LABEL.match(part)
-        if found:
-            dotted.append(found.group(1))
-            kind = found.group(2)
-        else:
-            dotted, kind = [], part
-    if not dotted:
-        return kind or ""
-    return f"{'.'.join(dotted)} ({kind})" if kind else ".".join(dotted)
 
 
 def names_of(params) -> dict[int, str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from . import draw_labels as labels
 from ._tensor import Tensor
 from .draw_layout import Layout, scope_pattern
-from .draw_names import cluster_label, roles_of
+from .draw_names import roles_of
+from .state import scope_label
 
 
 def size_guess(label: str) -> tuple[float, float]:
@@ -95,7 +96,7 @@ class Painter:
                 params += 1
             if (i in layout.exported or i == self.walk.root) and t._op is not None:
                 outputs.append(i)
-        lines = [cluster_label(path), f"ops: {', '.join(ops[:4])}{' …' if len(ops) > 4 else ''}"]
+        lines = [scope_label(path), f"ops: {', '.join(ops[:4])}{' …' if len(ops) > 4 else ''}"]
         if params:
             lines.append(f"{params} parameter{'s' if params > 1 else ''}")
         for i in outputs[:2]:
@@ -120,7 +121,7 @@ class Painter:
         for key in block:
             if isinstance(key, str):
                 path = next(p for p, box in layout.boxes.items() if box == key)
-                step = cluster_label(path)
+                step = scope_label(path)
             elif key % 2:
                 step = self.op_label(key // 2).replace("\n", " ")
             else:

@@ -29,9 +29,10 @@ from .draw_layout import (
     rank_count,
 )
 from .draw_legend import legend
-from .draw_names import cluster_label, common_prefix
+from .draw_names import common_prefix
 from .draw_nodes import Painter, size_guess
 from .render import Picture
+from .state import scope_label
 
 DEFAULT_MAX_NODES = 250
 """Beyond this many nodes a picture is simplified: dot lays out 250 nodes in well under a second."""
@@ -261,7 +262,7 @@ def picture(
             numbering[child] = len(numbering)
             style = _LOSS_CLUSTER_STYLE if getattr(child[-1], "kind", None) == "loss" else _CLUSTER_STYLE
             lines.append(f"{indent}subgraph cluster_{numbering[child]} {{")
-            lines.append(f"{indent}\tlabel={labels.quote(cluster_label(child))} {style}")
+            lines.append(f"{indent}\tlabel={labels.quote(scope_label(child))} {style}")
             emit(child, indent + "\t")
             lines.append(f"{indent}}}")
         lines.extend(indent + line for line in clusters[path])

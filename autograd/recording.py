@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .state import modes
+from .state import modes, module_path, scope_label
 
 _PACKAGES = (str(Path(__file__).parent), str(Path(__file__).parent.parent / "nn"))
 
@@ -115,7 +115,7 @@ class Recorder:
         if isinstance(x, np.ndarray):
             name = _name_of(owner)
             if name and modes.scope:  # a module's parameter: named by its path, as state_dict does
-                name = ".".join([part.split(" (")[0] for part in modes.scope[1:]] + [name])
+                name = ".".join([*module_path(modes.scope)[0], name])
             v = self.var(x, owner, name)
             if name and v not in self.externals and v not in self._named:  # a name the user gave
                 self._named.add(v)
@@ -139,7 +139,7 @@ class Recorder:
 
     def through(self, node) -> None:
         """Backward is about to run node's VJPs."""
-        where = _scope_label(node.scope)
+        where = scope_label(node.scope)
         self.context = f"d {node.op.name}" + (f", {where}" if where else "")
 
     def applied(self, op, args: tuple, arrays: list, prepared: list, data, out, into) -> None:
@@ -147,7 +147,7 @@ class Recorder:
         if self.depth:
             return
         phase = self.phase
-        scope = self.context if phase == "backward" else _scope_label(modes.scope)
+        scope = self.context if phase == "backward" else scope_label(modes.scope)
         tokens = []
         for a, raw, ready in zip(args, arrays, prepared):
             owner = a if hasattr(a, "_data") else None
@@ -210,7 +210,7 @@ class Recorder:
             self.generators.setdefault(id(generator), generator)
         tokens = [self.token(a) for a in args]
         v = self.made(array, "draw")
-        self.entries.append(("draw", v, generator, method, tokens, self.phase, _scope_label(modes.scope)))
+        self.entries.append(("draw", v, generator, method, tokens, self.phase, scope_label(modes.scope)))
 
     def _tensor_token(self, t):
         """How the program names tensor t, whose .grad it reads or sets: an argument, or the tensor."""
@@ -309,15 +309,6 @@ class Recorder:
     def kept_arrays(self, allowed: set[int]) -> list[int]:
         """Variables whose arrays outlive the call other than as its results or gradients."""
         return [v for ref, v in self._made if ref() is not None and id(ref()) not in allowed]
-
-
-def _scope_label(scope: tuple[str, ...]) -> str:
-    """("layers (Sequential)", "0 (Linear)") → "layers.0 (Linear)"."""
-    if not scope:
-        return ""
-    path = [part.split(" (")[0] for part in scope]
-    kind = scope[-1].partition(" (")[2].rstrip(")")
-    return ".".join(path) + (f" ({kind})" if kind else "")
 
 
 def _strong(entry: tuple) -> tuple:

@@ -8,6 +8,7 @@ and a new thread starts with grad mode on, as in PyTorch. The recording boundary
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable
 
@@ -123,3 +124,33 @@ class scope:
 
 def current_scope() -> tuple[str, ...]:
     return modes.scope
+
+
+_MODULE_LABEL = re.compile(r"^(.*) \(([^()]*)\)$")
+
+
+def module_path(path: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """A scope path's module names and the last one's kind: ('MLP', 'layers (Sequential)', '0 (Linear)')
+    → (['layers', '0'], 'Linear').
+
+    Labels of the form 'name (Class)' chain into a dotted path; a plain label (a top
+    module, a scope a user opened) starts a new one, and is the kind until one follows.
+    """
+    dotted: list[str] = []
+    kind = None
+    for part in path:
+        found = _MODULE_LABEL.match(part)
+        if found:
+            dotted.append(found.group(1))
+            kind = found.group(2)
+        else:
+            dotted, kind = [], part
+    return dotted, kind
+
+
+def scope_label(path: tuple[str, ...]) -> str:
+    """A scope path as a reader names the module: ('MLP', 'layers (Sequential)', '0 (Linear)') → 'layers.0 (Linear)'."""
+    dotted, kind = module_path(path)
+    if not dotted:
+        return kind or ""
+    return f"{'.'.join(dotted)} ({kind})" if kind else ".".join(dotted)

@@ -1,6 +1,6 @@
 """A recorded call written out as Python: one line per array operation, in the order they ran.
 
-The program reads like the math: `relu1 = np.maximum(linear1, 0)  # MLP.layers.1 (ReLU)`
+The program reads like the math: `relu1 = np.maximum(linear1, 0)  # layers.1 (ReLU)`
 in forward, `grad_layers_0_weight = matmul(transpose3, x)` in backward, `layers_0_weight[...] =
 sub2` in the update. Each op runs its own forward (the NumPy code it runs eagerly), written
 out where it is one expression, so what the source says is exactly what runs:
@@ -28,6 +28,13 @@ from .recording import Recorder
 # power with C's pow(), and arrays with its own vectorised loop, which can differ in the last
 # bit. So the operands of these ops are made arrays again before the call.
 _NEEDS_ARRAYS = {"pow"}
+
+# SPEED PATH: a 0-d argument that the program only reads is taken as a NumPy scalar
+# (`a = a_in._data[()]`), whose arithmetic costs less than a 0-d array's; the values an op
+# makes from it are scalars in a replay anyway. Same bits (the `**` of _NEEDS_ARRAYS aside,
+# which gets arrays). Measured by `python -m benchmarks.speed_paths`: 8.5% on the scalar
+# graph's replay; tests/test_trace.py compares both programs bit for bit.
+SCALAR_INPUTS = True
 
 _PHASES = {"forward": "# forward", "backward": "# backward", "update": "# update"}
 
@@ -113,9 +120,10 @@ class _Writer:
         self.rebound -= {entry[1] for entry in writes if entry[1] in self.rebound and not entry[3]}
         self.arrays_needed = (targets - self.rebound) & rec.scalars
 
-        # 0-d arguments that are only read become NumPy scalars, whose arithmetic is faster
-        self.scalar_inputs = {
-            v for v in inputs if v in rec.zero_d and v not in targets and v not in rec.aliased
+        self.scalar_inputs = {  # see SCALAR_INPUTS
+            v
+            for v in inputs
+            if SCALAR_INPUTS and v in rec.zero_d and v not in targets and v not in rec.aliased
         }
 
     def _unique(self, name: str) -> str:

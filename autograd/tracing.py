@@ -300,8 +300,13 @@ def _allowed(rec: Recorder, result, flat: list) -> set[int]:
 # -- check=True: replay and eager side by side ----------------------------------------------
 
 
+def _tensors_of(program: Program, flat: list) -> list:
+    """The tensors whose .grad a step may set: those the program names, and the Tensor arguments."""
+    return program.tensors + [x for x in flat if isinstance(x, Tensor)]
+
+
 def _snapshot(program: Program, flat: list) -> dict:
-    tensors = program.tensors + [x for x in flat if isinstance(x, Tensor)]
+    tensors = _tensors_of(program, flat)
     return {
         "externals": [(a, a.copy()) for a in program.externals],
         "inputs": [(x, (x._data if isinstance(x, Tensor) else x).copy()) for x in flat],
@@ -336,7 +341,7 @@ def _state(program: Program, flat: list, result) -> list[tuple[str, object]]:
         (f"argument {i}", np.asarray(x._data if isinstance(x, Tensor) else x)) for i, x in enumerate(flat)
     ]
     items += [(f"external array {_external_name(program, a)}", a) for a in program.externals]
-    tensors = program.tensors + [x for x in flat if isinstance(x, Tensor)]
+    tensors = _tensors_of(program, flat)
     for t in tensors:
         label = f".grad of {getattr(t, 'name', None) or 'a tensor of shape ' + str(t.shape)}"
         items.append((label, None if t._grad is None else t._grad._data.copy()))

@@ -19,9 +19,9 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import autograd  # noqa: E402
-from autograd import numpy_errors  # noqa: E402
+from autograd import numpy_errors, trace_source  # noqa: E402
 
-from .workloads import mlp, moons  # noqa: E402
+from .workloads import mlp, moons, scalar_graph  # noqa: E402
 
 
 def moons_step():
@@ -29,6 +29,31 @@ def moons_step():
     step = mlp.trainer("autograd", mlp.init_params(moons.SIZES, np.float64), lr=0.1)
     x, y = mlp.wrap("autograd", x, y)
     return lambda: step(x, y)
+
+
+_SCALARS = {"on": True}
+
+
+def traced_scalar_pairs():
+    """The scalar graph's traced gradient over 400 pairs, its program written with and without scalar inputs."""
+    a, b = scalar_graph.inputs(400)
+    pairs = [(np.array(x), np.array(y)) for x, y in zip(a, b)]
+    traced = {}
+    for on in (True, False):
+        trace_source.SCALAR_INPUTS = on  # read when the source is written, at the first replay
+        traced[on] = autograd.trace(scalar_graph.engine_gradient)
+        for pair in pairs[:3]:
+            traced[on](*pair)
+    trace_source.SCALAR_INPUTS = True
+    return lambda: [traced[_SCALARS["on"]](*pair) for pair in pairs]
+
+
+def scalars_off():
+    _SCALARS["on"] = False
+
+
+def scalars_on():
+    _SCALARS["on"] = True
 
 
 def errstate_off():
@@ -75,6 +100,7 @@ PATHS = [
     ("Linear as one op, autograd.linear (instead of x @ W.T + b)", moons_step, 200, linear_off, linear_on),
     ("log_softmax as one op (instead of x - logsumexp(x))", moons_step, 200, log_softmax_off, log_softmax_on),
     ("nll_loss as one op (instead of gather, negate, mean)", moons_step, 200, nll_loss_off, nll_loss_on),
+    ("trace: 0-d arguments read as NumPy scalars (scalar graph, 400 pairs)", traced_scalar_pairs, 5, scalars_off, scalars_on),
 ]  # fmt: skip
 
 

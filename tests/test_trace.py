@@ -507,3 +507,25 @@ def test_an_argument_changed_in_place_has_its_version_bumped_by_a_replay():
         x = Tensor([1.0, 2.0])
         assert traced(x).item() == 6.0
         assert x.tolist() == [2.0, 4.0] and x._version == 1, k
+
+
+def test_scalar_inputs_change_no_bit(monkeypatch):
+    from autograd import trace_source
+
+    rng = np.random.default_rng(3)
+    inputs = [(np.array(x), np.array(y)) for x, y in rng.uniform(-5, 5, (30, 2))] + [
+        (np.array(0.9), np.array(12.0))
+    ]
+
+    def gradient(a, b):
+        ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        return autograd.grad(micrograd_expression(ta, tb) + ta ** tb.abs(), (ta, tb))
+
+    results = {}
+    for on in (True, False):
+        monkeypatch.setattr(trace_source, "SCALAR_INPUTS", on)
+        traced = trace(gradient)
+        traced(*inputs[0])
+        results[on] = [[bits(g) for g in traced(a, b)] for a, b in inputs]
+        assert ("a_in[()]" in traced.source) == on
+    assert results[True] == results[False]
